@@ -1,0 +1,2 @@
+/** Strongroom aws module (placeholder until its issue lands). */
+package dev.strongroom.aws;

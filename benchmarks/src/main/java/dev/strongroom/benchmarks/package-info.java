@@ -1,0 +1,2 @@
+/** Strongroom benchmarks module (placeholder until its issue lands). */
+package dev.strongroom.benchmarks;

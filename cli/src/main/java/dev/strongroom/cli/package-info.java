@@ -1,0 +1,2 @@
+/** Strongroom cli module (placeholder until its issue lands). */
+package dev.strongroom.cli;

@@ -1,0 +1,2 @@
+/** Strongroom: secrets, envelope encryption, rotation, leases and audit for Java services. */
+package dev.strongroom;

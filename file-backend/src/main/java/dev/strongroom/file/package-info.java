@@ -1,0 +1,2 @@
+/** Strongroom file module (placeholder until its issue lands). */
+package dev.strongroom.file;

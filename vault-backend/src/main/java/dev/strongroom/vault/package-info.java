@@ -1,0 +1,2 @@
+/** Strongroom vault module (placeholder until its issue lands). */
+package dev.strongroom.vault;
