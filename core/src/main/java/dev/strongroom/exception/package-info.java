@@ -1,0 +1,6 @@
+/**
+ * Operational failures. Every one is a {@link dev.strongroom.exception.StrongroomException}, an
+ * unchecked root with a few final subclasses. Messages never carry secret values or server response
+ * bodies.
+ */
+package dev.strongroom.exception;
