@@ -1,0 +1,117 @@
+package dev.strongroom.internal.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.NoSuchPaddingException;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * AES-256-GCM with a 96-bit nonce and a 128-bit tag on the JDK's intrinsic implementation, with one
+ * {@link Cipher} per thread that is re-initialised for every message ({@code Cipher.getInstance}
+ * costs about 2 µs on JDK 17, more than a whole 1 KiB message).
+ *
+ * <p>Thread-safe: each thread uses its own {@code Cipher}. Callers guarantee nonce uniqueness.
+ */
+public final class AesGcm {
+  public static final int KEY_LENGTH = 32;
+  public static final int NONCE_LENGTH = 12;
+  public static final int TAG_LENGTH = 16;
+
+  private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(AesGcm::newCipher);
+
+  private AesGcm() {}
+
+  /**
+   * Encrypts {@code in[inOff, inOff+inLen)} into {@code out} at {@code outOff}, writing {@code
+   * inLen + TAG_LENGTH} bytes. {@code aad[aadOff, aadOff+aadLen)} and then {@code extraAad} (may be
+   * empty) are authenticated.
+   *
+   * @return the number of bytes written
+   */
+  public static int encrypt(
+      SecretKey key,
+      byte[] nonce,
+      int nonceOff,
+      byte[] aad,
+      int aadOff,
+      int aadLen,
+      byte[] extraAad,
+      byte[] in,
+      int inOff,
+      int inLen,
+      byte[] out,
+      int outOff) {
+    Cipher cipher = CIPHER.get();
+    try {
+      cipher.init(
+          Cipher.ENCRYPT_MODE,
+          key,
+          new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOff, NONCE_LENGTH));
+      cipher.updateAAD(aad, aadOff, aadLen);
+      if (extraAad.length > 0) {
+        cipher.updateAAD(extraAad);
+      }
+      return cipher.doFinal(in, inOff, inLen, out, outOff);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM encryption failed unexpectedly", e);
+    }
+  }
+
+  /**
+   * Decrypts and verifies {@code in[inOff, inOff+inLen)} (ciphertext followed by the tag) into
+   * {@code out} at {@code outOff}. Nothing is written to {@code out} unless the tag verifies.
+   *
+   * @return the number of plaintext bytes written
+   * @throws AEADBadTagException if the tag, the nonce, the key or the associated data is wrong
+   */
+  public static int decrypt(
+      SecretKey key,
+      byte[] nonce,
+      int nonceOff,
+      byte[] aad,
+      int aadOff,
+      int aadLen,
+      byte[] extraAad,
+      byte[] in,
+      int inOff,
+      int inLen,
+      byte[] out,
+      int outOff)
+      throws AEADBadTagException {
+    if (inLen < TAG_LENGTH) {
+      throw new AEADBadTagException("too short");
+    }
+    Cipher cipher = CIPHER.get();
+    try {
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          key,
+          new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOff, NONCE_LENGTH));
+      cipher.updateAAD(aad, aadOff, aadLen);
+      if (extraAad.length > 0) {
+        cipher.updateAAD(extraAad);
+      }
+      return cipher.doFinal(in, inOff, inLen, out, outOff);
+    } catch (AEADBadTagException e) {
+      throw e;
+    } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
+      throw new IllegalStateException("AES-GCM key or nonce rejected", e);
+    } catch (GeneralSecurityException e) {
+      // ShortBufferException, IllegalBlockSizeException: the caller sized the buffers.
+      throw new IllegalStateException("AES-GCM decryption failed unexpectedly", e);
+    }
+  }
+
+  private static Cipher newCipher() {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
+      throw new IllegalStateException("the JDK offers no AES/GCM/NoPadding", e);
+    }
+  }
+}
