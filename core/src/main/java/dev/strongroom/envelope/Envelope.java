@@ -1,0 +1,402 @@
+package dev.strongroom.envelope;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.strongroom.SecretValue;
+import dev.strongroom.exception.BackendUnavailableException;
+import dev.strongroom.exception.InvalidCiphertextException;
+import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.exception.StrongroomException;
+import dev.strongroom.internal.crypto.AesGcm;
+import dev.strongroom.internal.envelope.DataKeyMaterial;
+import dev.strongroom.internal.envelope.EnvelopeHeader;
+import dev.strongroom.internal.envelope.EnvelopeHeader.Recipient;
+import dev.strongroom.spi.GeneratedKey;
+import dev.strongroom.spi.UnwrapRequest;
+import dev.strongroom.spi.WrapRequest;
+import dev.strongroom.spi.WrappedKey;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import javax.crypto.AEADBadTagException;
+
+/**
+ * Envelope encryption with cached data keys. {@link #encrypt} seals data under a data key (DEK)
+ * that the configured KEKs wrap; the DEK is reused within the limits of a {@link
+ * DataKeyCachePolicy}, so thousands of messages cost one KEK call. {@link #decrypt} caches
+ * unwrapped DEKs by their wrapped form under the same limits. Both bind an {@link
+ * EncryptionContext}.
+ *
+ * <p>Design: a single-shot message is {@code header || nonce || AES-256-GCM(body) || tag}. The AES
+ * key and a key commitment are derived from the DEK once (HKDF-SHA-256), and the nonce is the DEK's
+ * message counter: unique because an encryption DEK is generated in this process, lives only in its
+ * memory and is never reloaded to encrypt again (decryption caches are separate and never encrypt).
+ * So the hot path is one cache lookup, two atomic increments and one AES-GCM call on a per-thread
+ * {@code Cipher}. The associated data is the version, suite and commitment plus the canonical
+ * context; recipients are not in it, which is what lets {@link #rewrap} replace wrapped DEKs
+ * without touching the body, while the commitment still pins the one DEK they may hold. Streams use
+ * the C2SP Cobblestone-256 construction under a key derived from the DEK. The format is documented
+ * byte by byte in docs/FORMAT.md.
+ *
+ * <p>Thread-safe: one instance serves all threads of a service; concurrent misses for a DEK cause
+ * one KEK call. Every integrity failure is an {@link InvalidCiphertextException} with one generic
+ * message and releases no plaintext.
+ */
+public final class Envelope {
+  private static final byte[] WRAP_AAD = "strongroom dek v1".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] EMPTY = new byte[0];
+  private static final String ENCRYPTION_KEY = "encryption";
+
+  private final List<Kek> recipients;
+  private final List<Kek> decryptionKeks;
+  private final DataKeyCachePolicy policy;
+  private final Clock clock;
+  private final long maxAgeMillis;
+  private final Cache<String, DataKeyMaterial> encryptionKeys;
+  private final Cache<ByteBuffer, DataKeyMaterial> decryptionKeys;
+  private final LongAdder encryptHits = new LongAdder();
+  private final LongAdder encryptMisses = new LongAdder();
+  private final LongAdder decryptHits = new LongAdder();
+  private final LongAdder decryptMisses = new LongAdder();
+  private final LongAdder kekCalls = new LongAdder();
+
+  private Envelope(Builder builder) {
+    this.recipients = List.copyOf(builder.recipients);
+    List<Kek> all = new ArrayList<>(recipients);
+    all.addAll(builder.decryptOnly);
+    this.decryptionKeks = List.copyOf(all);
+    this.policy = builder.policy;
+    this.clock = builder.clock;
+    this.maxAgeMillis = policy.maxAge().toMillis();
+    this.encryptionKeys = Caffeine.newBuilder().maximumSize(1).build();
+    this.decryptionKeys =
+        Caffeine.newBuilder()
+            .maximumSize(policy.maxDecryptionKeys())
+            .expireAfterWrite(policy.maxAge().toNanos(), TimeUnit.NANOSECONDS)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .build();
+  }
+
+  /** A builder; at least one KEK is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** An envelope whose DEKs are wrapped by {@code kek} alone, with the default cache policy. */
+  public static Envelope of(Kek kek) {
+    return builder().kek(kek).build();
+  }
+
+  /**
+   * Encrypts {@code plaintext} and binds {@code context}.
+   *
+   * @throws BackendUnavailableException if a new DEK was needed and a key service is down
+   */
+  public byte[] encrypt(byte[] plaintext, EncryptionContext context) {
+    Objects.requireNonNull(plaintext, "plaintext");
+    Objects.requireNonNull(context, "context");
+    DataKeyMaterial material;
+    long number;
+    if (plaintext.length > policy.maxBytes()) {
+      material = newEncryptionMaterial(); // too large for any cached DEK: a DEK of its own
+      number = 1;
+    } else {
+      material = encryptionKeys.getIfPresent(ENCRYPTION_KEY);
+      number = material == null ? -1 : reserve(material, plaintext.length);
+      if (number > 0) {
+        encryptHits.increment();
+      } else {
+        encryptMisses.increment();
+        do {
+          if (material != null) {
+            encryptionKeys.asMap().remove(ENCRYPTION_KEY, material);
+          }
+          material = encryptionKeys.get(ENCRYPTION_KEY, k -> newEncryptionMaterial());
+          number = reserve(material, plaintext.length);
+        } while (number < 0);
+      }
+    }
+    byte[] header = material.header();
+    int nonceOffset = header.length;
+    int bodyOffset = nonceOffset + AesGcm.NONCE_LENGTH;
+    byte[] out = new byte[bodyOffset + plaintext.length + AesGcm.TAG_LENGTH];
+    System.arraycopy(header, 0, out, 0, header.length);
+    writeLong(out, nonceOffset + 4, number);
+    AesGcm.encrypt(
+        material.aeadKey(),
+        out,
+        nonceOffset,
+        out,
+        0,
+        EnvelopeHeader.AUTHENTICATED_LENGTH,
+        context.canonicalBytes(),
+        plaintext,
+        0,
+        plaintext.length,
+        out,
+        bodyOffset);
+    return out;
+  }
+
+  /**
+   * Decrypts a ciphertext made by {@link #encrypt} with the same context.
+   *
+   * @throws InvalidCiphertextException if anything about it does not verify, or no configured KEK
+   *     opens it
+   * @throws BackendUnavailableException if the key services that could open it are down
+   */
+  public byte[] decrypt(byte[] ciphertext, EncryptionContext context) {
+    Objects.requireNonNull(ciphertext, "ciphertext");
+    Objects.requireNonNull(context, "context");
+    EnvelopeHeader header = EnvelopeHeader.parse(ciphertext);
+    if (header.suite() != EnvelopeHeader.SUITE_SINGLE) {
+      throw new InvalidCiphertextException();
+    }
+    int nonceOffset = header.length();
+    int bodyOffset = nonceOffset + AesGcm.NONCE_LENGTH;
+    int bodyLength = ciphertext.length - bodyOffset;
+    if (bodyLength < AesGcm.TAG_LENGTH) {
+      throw new InvalidCiphertextException();
+    }
+    DataKeyMaterial material = decryptionMaterial(ciphertext, header, bodyLength);
+    byte[] out = new byte[bodyLength - AesGcm.TAG_LENGTH];
+    try {
+      AesGcm.decrypt(
+          material.aeadKey(),
+          ciphertext,
+          nonceOffset,
+          ciphertext,
+          0,
+          EnvelopeHeader.AUTHENTICATED_LENGTH,
+          context.canonicalBytes(),
+          ciphertext,
+          bodyOffset,
+          bodyLength,
+          out,
+          0);
+    } catch (AEADBadTagException e) {
+      throw new InvalidCiphertextException(e);
+    }
+    return out;
+  }
+
+  /**
+   * Returns {@code ciphertext} with its DEK rewrapped under the primary version of each KEK this
+   * envelope knows, without decrypting the data. Recipients of unknown KEKs are kept as they are.
+   *
+   * @throws InvalidCiphertextException if the header is malformed or a wrapped DEK does not open
+   */
+  public byte[] rewrap(byte[] ciphertext) {
+    Objects.requireNonNull(ciphertext, "ciphertext");
+    EnvelopeHeader header = EnvelopeHeader.parse(ciphertext);
+    List<Recipient> rewrapped = new ArrayList<>(header.recipients().size());
+    boolean known = false;
+    for (Recipient recipient : header.recipients()) {
+      Kek kek = find(recipient.ref());
+      if (kek == null) {
+        rewrapped.add(recipient);
+        continue;
+      }
+      known = true;
+      kekCalls.increment();
+      WrappedKey wrapped =
+          kek.service().rewrap(new UnwrapRequest(kek.name(), recipient.wrapped(), WRAP_AAD));
+      rewrapped.add(new Recipient(recipient.ref(), wrapped.wrapped()));
+    }
+    if (!known) {
+      throw new InvalidCiphertextException();
+    }
+    byte[] commitment =
+        Arrays.copyOfRange(
+            ciphertext,
+            EnvelopeHeader.COMMITMENT_OFFSET,
+            EnvelopeHeader.COMMITMENT_OFFSET + DataKeyMaterial.COMMITMENT_LENGTH);
+    byte[] newHeader = EnvelopeHeader.write(header.suite(), commitment, rewrapped);
+    byte[] out = new byte[newHeader.length + ciphertext.length - header.length()];
+    System.arraycopy(newHeader, 0, out, 0, newHeader.length);
+    System.arraycopy(
+        ciphertext, header.length(), out, newHeader.length, ciphertext.length - header.length());
+    return out;
+  }
+
+  /** A snapshot of the cache counters. */
+  public EnvelopeStats stats() {
+    return new EnvelopeStats(
+        encryptHits.sum(),
+        encryptMisses.sum(),
+        decryptHits.sum(),
+        decryptMisses.sum(),
+        kekCalls.sum());
+  }
+
+  /** Forgets every cached DEK; the next message makes or unwraps a fresh one. */
+  public void invalidateCaches() {
+    encryptionKeys.invalidateAll();
+    decryptionKeys.invalidateAll();
+  }
+
+  private long reserve(DataKeyMaterial material, long length) {
+    return material.reserve(
+        length, clock.millis(), maxAgeMillis, policy.maxMessages(), policy.maxBytes());
+  }
+
+  private DataKeyMaterial newEncryptionMaterial() {
+    Kek primary = recipients.get(0);
+    kekCalls.increment();
+    GeneratedKey generated =
+        primary.service().generate(new WrapRequest.Generate(primary.name(), WRAP_AAD));
+    SecretValue dataKey = generated.dataKey();
+    byte[] dek = dataKey.copyBytes();
+    try {
+      List<Recipient> wrapped = new ArrayList<>(recipients.size());
+      wrapped.add(new Recipient(refBytes(primary), generated.wrapped().wrapped()));
+      for (Kek kek : recipients.subList(1, recipients.size())) {
+        kekCalls.increment();
+        WrappedKey w = kek.service().wrap(new WrapRequest(kek.name(), dataKey, WRAP_AAD));
+        wrapped.add(new Recipient(refBytes(kek), w.wrapped()));
+      }
+      byte[] commitment = DataKeyMaterial.derive(dek)[2];
+      byte[] header = EnvelopeHeader.write(EnvelopeHeader.SUITE_SINGLE, commitment, wrapped);
+      return DataKeyMaterial.of(dek, header, clock.millis());
+    } finally {
+      Arrays.fill(dek, (byte) 0);
+      dataKey.wipe();
+    }
+  }
+
+  private DataKeyMaterial decryptionMaterial(
+      byte[] ciphertext, EnvelopeHeader header, long bodyLength) {
+    ByteBuffer key = ByteBuffer.wrap(Arrays.copyOf(ciphertext, header.length()));
+    key.put(1, (byte) 0); // the suite does not change the DEK: streams and messages share entries
+    DataKeyMaterial material = decryptionKeys.getIfPresent(key);
+    if (material != null && reserve(material, bodyLength) > 0) {
+      decryptHits.increment();
+      return material;
+    }
+    decryptMisses.increment();
+    do {
+      if (material != null) {
+        decryptionKeys.asMap().remove(key, material);
+      }
+      material = decryptionKeys.get(key, k -> unwrap(ciphertext, header));
+    } while (reserve(material, bodyLength) < 0);
+    return material;
+  }
+
+  private DataKeyMaterial unwrap(byte[] headerBytes, EnvelopeHeader header) {
+    List<StrongroomException> failures = new ArrayList<>();
+    boolean onlyUnavailable = true;
+    for (Recipient recipient : header.recipients()) {
+      Kek kek = find(recipient.ref());
+      if (kek == null) {
+        continue;
+      }
+      SecretValue dek;
+      try {
+        kekCalls.increment();
+        dek = kek.service().unwrap(new UnwrapRequest(kek.name(), recipient.wrapped(), WRAP_AAD));
+      } catch (BackendUnavailableException e) {
+        failures.add(e);
+        continue;
+      } catch (InvalidCiphertextException | NotFoundException e) {
+        onlyUnavailable = false;
+        failures.add(e);
+        continue;
+      }
+      byte[] bytes = dek.copyBytes();
+      dek.wipe();
+      try {
+        DataKeyMaterial material = DataKeyMaterial.of(bytes, null, clock.millis());
+        if (!material.commitsTo(headerBytes, EnvelopeHeader.COMMITMENT_OFFSET)) {
+          throw new InvalidCiphertextException();
+        }
+        return material;
+      } finally {
+        Arrays.fill(bytes, (byte) 0);
+      }
+    }
+    StrongroomException failure =
+        !failures.isEmpty() && onlyUnavailable
+            ? new BackendUnavailableException(
+                "no key service that could open the ciphertext answered")
+            : new InvalidCiphertextException();
+    failures.forEach(failure::addSuppressed);
+    throw failure;
+  }
+
+  private Kek find(byte[] ref) {
+    for (Kek kek : decryptionKeks) {
+      if (Arrays.equals(refBytes(kek), ref)) {
+        return kek;
+      }
+    }
+    return null;
+  }
+
+  private static byte[] refBytes(Kek kek) {
+    return kek.ref().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void writeLong(byte[] out, int off, long value) {
+    for (int i = 7; i >= 0; i--) {
+      out[off + i] = (byte) value;
+      value >>>= 8;
+    }
+  }
+
+  /** Builds an {@link Envelope}. Not thread-safe; the envelope it builds is. */
+  public static final class Builder {
+    private final List<Kek> recipients = new ArrayList<>();
+    private final List<Kek> decryptOnly = new ArrayList<>();
+    private DataKeyCachePolicy policy = DataKeyCachePolicy.defaults();
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * Adds a recipient KEK. The first one generates the DEKs; every recipient's wrap is stored, and
+     * any one of them opens the ciphertext (an offline recovery key, say). At most 8.
+     */
+    public Builder kek(Kek kek) {
+      Objects.requireNonNull(kek, "kek");
+      if (recipients.size() == EnvelopeHeader.MAX_RECIPIENTS) {
+        throw new IllegalArgumentException(
+            "expected at most " + EnvelopeHeader.MAX_RECIPIENTS + " recipient KEKs");
+      }
+      recipients.add(kek);
+      return this;
+    }
+
+    /** Adds a KEK that may open old ciphertexts but wraps no new DEK. */
+    public Builder decryptOnly(Kek kek) {
+      decryptOnly.add(Objects.requireNonNull(kek, "kek"));
+      return this;
+    }
+
+    /** The DEK cache limits; {@link DataKeyCachePolicy#defaults()} if not set. */
+    public Builder cachePolicy(DataKeyCachePolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** The clock that ages cached DEKs; the system clock if not set. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Builds the envelope; fails if no KEK was added. */
+    public Envelope build() {
+      if (recipients.isEmpty()) {
+        throw new IllegalStateException("expected at least one KEK but none was added");
+      }
+      return new Envelope(this);
+    }
+  }
+}
