@@ -1,0 +1,2 @@
+/** Leases: short-lived credentials that renew, rotate and revoke themselves. */
+package dev.strongroom.lease;
