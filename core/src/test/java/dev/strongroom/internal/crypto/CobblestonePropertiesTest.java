@@ -79,6 +79,21 @@ class CobblestonePropertiesTest {
         Math.min(s.message.length, verifiedBefore(cut)));
   }
 
+  /** A ciphertext cut right after the header or a full chunk lacks its short final chunk. */
+  @Property(tries = TRIES)
+  void decrypt_truncatedAtChunkBoundary_fails(
+      @ForAll @IntRange(max = 3) int fullChunks,
+      @ForAll @IntRange(max = CHUNK_SIZE - 1) int tail,
+      @ForAll @IntRange(max = 3) int keptChunks,
+      @ForAll long seed)
+      throws IOException {
+    Sample s = new Sample(fullChunks * CHUNK_SIZE + tail, seed, CHUNK_SIZE);
+    int kept = Math.min(keptChunks, fullChunks);
+    int cut = HEADER_LENGTH + kept * ENCRYPTED_CHUNK_SIZE;
+
+    s.assertFailsReleasingAtMost(Arrays.copyOf(s.ct, cut), s.key, s.context, kept * CHUNK_SIZE);
+  }
+
   @Property(tries = TRIES)
   void decrypt_trailingBytes_fails(
       @ForAll @IntRange(max = 3) int fullChunks,
