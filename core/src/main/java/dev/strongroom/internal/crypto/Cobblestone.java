@@ -30,6 +30,9 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  * baseNonce XOR i (big-endian, at most 2^38 chunks) and empty AAD. There is no last-chunk flag: a
  * short chunk is the end-of-message signal, which is why a full-size final chunk means truncation.
  *
+ * Streaming rule (encryption). Plaintext is buffered up to CHUNK_SIZE and sealed as soon as the
+ * buffer is full (a full chunk is never the last); close() seals what is left, possibly nothing.
+ *
  * Streaming rules (decryption).
  * 1. The header is read and the commitment compared in constant time before any chunk is touched.
  * 2. Chunk bytes are read until the buffer holds CHUNK_SIZE + TAG bytes or the source ends. A full
@@ -80,8 +83,9 @@ public final class Cobblestone {
 
   /**
    * Returns a stream that encrypts everything written to it into {@code sink} under a fresh random
-   * salt. Nothing is written until the first write, flush or close; {@link OutputStream#close()}
-   * writes the final chunk and closes {@code sink}, and the ciphertext is incomplete without it.
+   * salt. The header goes out with the first full chunk, flush or close; {@link
+   * OutputStream#close()} writes the final chunk and closes {@code sink}, and the ciphertext is
+   * incomplete without it.
    *
    * @param key32 the 32-byte input key; copied, so the caller may wipe it afterwards
    * @param context application data bound to the ciphertext (may be empty); copied
