@@ -8,6 +8,7 @@ import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.crypto.AesGcm;
+import dev.strongroom.internal.crypto.Cobblestone;
 import dev.strongroom.internal.envelope.DataKeyMaterial;
 import dev.strongroom.internal.envelope.EnvelopeHeader;
 import dev.strongroom.internal.envelope.EnvelopeHeader.Recipient;
@@ -15,6 +16,11 @@ import dev.strongroom.spi.GeneratedKey;
 import dev.strongroom.spi.UnwrapRequest;
 import dev.strongroom.spi.WrapRequest;
 import dev.strongroom.spi.WrappedKey;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -50,7 +56,6 @@ import javax.crypto.AEADBadTagException;
  */
 public final class Envelope {
   private static final byte[] WRAP_AAD = "strongroom dek v1".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] EMPTY = new byte[0];
   private static final String ENCRYPTION_KEY = "encryption";
 
   private final List<Kek> recipients;
@@ -107,20 +112,9 @@ public final class Envelope {
       material = newEncryptionMaterial(); // too large for any cached DEK: a DEK of its own
       number = 1;
     } else {
-      material = encryptionKeys.getIfPresent(ENCRYPTION_KEY);
-      number = material == null ? -1 : reserve(material, plaintext.length);
-      if (number > 0) {
-        encryptHits.increment();
-      } else {
-        encryptMisses.increment();
-        do {
-          if (material != null) {
-            encryptionKeys.asMap().remove(ENCRYPTION_KEY, material);
-          }
-          material = encryptionKeys.get(ENCRYPTION_KEY, k -> newEncryptionMaterial());
-          number = reserve(material, plaintext.length);
-        } while (number < 0);
-      }
+      Reservation reservation = reserveEncryption(plaintext.length);
+      material = reservation.material();
+      number = reservation.number();
     }
     byte[] header = material.header();
     int nonceOffset = header.length;
@@ -145,6 +139,47 @@ public final class Envelope {
   }
 
   /**
+   * Returns a stream that encrypts what is written to it into {@code sink}, in constant memory, and
+   * binds {@code context}. Closing it writes the final segment and closes {@code sink}; a stream
+   * that is not closed is detected as truncated when decrypted. A stream counts as one message
+   * against the cache's message limit.
+   *
+   * @throws BackendUnavailableException if a new DEK was needed and a key service is down
+   */
+  public OutputStream encryptingStream(OutputStream sink, EncryptionContext context)
+      throws IOException {
+    Objects.requireNonNull(sink, "sink");
+    Objects.requireNonNull(context, "context");
+    DataKeyMaterial material = reserveEncryption(0).material();
+    byte[] header = material.header().clone();
+    header[1] = EnvelopeHeader.SUITE_STREAM;
+    sink.write(header);
+    return Cobblestone.encryptingStream(sink, material.streamKey(), streamContext(header, context));
+  }
+
+  /**
+   * Returns a stream of the plaintext of {@code source}, made by {@link #encryptingStream} with the
+   * same context. It releases no byte of a segment before that segment is authenticated, reports
+   * truncation, reordering and trailing data as {@link InvalidCiphertextException}, and keeps
+   * failing after a failure. The header is read, and the DEK unwrapped, before this returns.
+   *
+   * @throws InvalidCiphertextException if the header does not verify or no configured KEK opens it
+   */
+  public InputStream decryptingStream(InputStream source, EncryptionContext context)
+      throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(context, "context");
+    byte[] headerBytes = EnvelopeHeader.readFrom(source);
+    EnvelopeHeader header = EnvelopeHeader.parse(headerBytes);
+    if (header.suite() != EnvelopeHeader.SUITE_STREAM) {
+      throw new InvalidCiphertextException();
+    }
+    DataKeyMaterial material = decryptionMaterial(headerBytes, header, 0);
+    return Cobblestone.decryptingStream(
+        source, material.streamKey(), streamContext(headerBytes, context));
+  }
+
+  /**
    * Decrypts a ciphertext made by {@link #encrypt} with the same context.
    *
    * @throws InvalidCiphertextException if anything about it does not verify, or no configured KEK
@@ -155,8 +190,12 @@ public final class Envelope {
     Objects.requireNonNull(ciphertext, "ciphertext");
     Objects.requireNonNull(context, "context");
     EnvelopeHeader header = EnvelopeHeader.parse(ciphertext);
-    if (header.suite() != EnvelopeHeader.SUITE_SINGLE) {
-      throw new InvalidCiphertextException();
+    if (header.suite() == EnvelopeHeader.SUITE_STREAM) {
+      try (InputStream in = decryptingStream(new ByteArrayInputStream(ciphertext), context)) {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // a ByteArrayInputStream does not fail
+      }
     }
     int nonceOffset = header.length();
     int bodyOffset = nonceOffset + AesGcm.NONCE_LENGTH;
@@ -195,6 +234,27 @@ public final class Envelope {
   public byte[] rewrap(byte[] ciphertext) {
     Objects.requireNonNull(ciphertext, "ciphertext");
     EnvelopeHeader header = EnvelopeHeader.parse(ciphertext);
+    byte[] newHeader = rewrapHeader(ciphertext, header);
+    byte[] out = new byte[newHeader.length + ciphertext.length - header.length()];
+    System.arraycopy(newHeader, 0, out, 0, newHeader.length);
+    System.arraycopy(
+        ciphertext, header.length(), out, newHeader.length, ciphertext.length - header.length());
+    return out;
+  }
+
+  /**
+   * Copies a ciphertext (single-shot or stream) from {@code source} to {@code sink} with its DEK
+   * rewrapped as {@link #rewrap(byte[])} does; the body is copied as it is, in constant memory.
+   */
+  public void rewrap(InputStream source, OutputStream sink) throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(sink, "sink");
+    byte[] headerBytes = EnvelopeHeader.readFrom(source);
+    sink.write(rewrapHeader(headerBytes, EnvelopeHeader.parse(headerBytes)));
+    source.transferTo(sink);
+  }
+
+  private byte[] rewrapHeader(byte[] headerBytes, EnvelopeHeader header) {
     List<Recipient> rewrapped = new ArrayList<>(header.recipients().size());
     boolean known = false;
     for (Recipient recipient : header.recipients()) {
@@ -214,15 +274,10 @@ public final class Envelope {
     }
     byte[] commitment =
         Arrays.copyOfRange(
-            ciphertext,
+            headerBytes,
             EnvelopeHeader.COMMITMENT_OFFSET,
             EnvelopeHeader.COMMITMENT_OFFSET + DataKeyMaterial.COMMITMENT_LENGTH);
-    byte[] newHeader = EnvelopeHeader.write(header.suite(), commitment, rewrapped);
-    byte[] out = new byte[newHeader.length + ciphertext.length - header.length()];
-    System.arraycopy(newHeader, 0, out, 0, newHeader.length);
-    System.arraycopy(
-        ciphertext, header.length(), out, newHeader.length, ciphertext.length - header.length());
-    return out;
+    return EnvelopeHeader.write(header.suite(), commitment, rewrapped);
   }
 
   /** A snapshot of the cache counters. */
@@ -239,6 +294,35 @@ public final class Envelope {
   public void invalidateCaches() {
     encryptionKeys.invalidateAll();
     decryptionKeys.invalidateAll();
+  }
+
+  /** One message reserved under a DEK: the DEK's materials and the message's number (nonce). */
+  private record Reservation(DataKeyMaterial material, long number) {}
+
+  private Reservation reserveEncryption(long length) {
+    DataKeyMaterial material = encryptionKeys.getIfPresent(ENCRYPTION_KEY);
+    long number = material == null ? -1 : reserve(material, length);
+    if (number > 0) {
+      encryptHits.increment();
+    } else {
+      encryptMisses.increment();
+      do {
+        if (material != null) {
+          encryptionKeys.asMap().remove(ENCRYPTION_KEY, material);
+        }
+        material = encryptionKeys.get(ENCRYPTION_KEY, k -> newEncryptionMaterial());
+        number = reserve(material, length);
+      } while (number < 0);
+    }
+    return new Reservation(material, number);
+  }
+
+  private static byte[] streamContext(byte[] header, EncryptionContext context) {
+    byte[] canonical = context.canonicalBytes();
+    byte[] out = new byte[EnvelopeHeader.AUTHENTICATED_LENGTH + canonical.length];
+    System.arraycopy(header, 0, out, 0, EnvelopeHeader.AUTHENTICATED_LENGTH);
+    System.arraycopy(canonical, 0, out, EnvelopeHeader.AUTHENTICATED_LENGTH, canonical.length);
+    return out;
   }
 
   private long reserve(DataKeyMaterial material, long length) {

@@ -99,4 +99,42 @@ class EnvelopeTest {
         InvalidCiphertextException.class,
         () -> Envelope.of(Kek.of(keyring, "default")).decrypt(ciphertext, CONTEXT));
   }
+
+  @Test
+  void stream_roundTripsAndSharesTheCachedDek() throws Exception {
+    Envelope envelope = Envelope.of(Kek.of(keyring, "default"));
+    byte[] plaintext = new byte[100_000];
+    new java.util.Random(1).nextBytes(plaintext);
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    try (java.io.OutputStream out = envelope.encryptingStream(sink, CONTEXT)) {
+      out.write(plaintext);
+    }
+    byte[] ciphertext = sink.toByteArray();
+
+    byte[] streamed =
+        envelope
+            .decryptingStream(new java.io.ByteArrayInputStream(ciphertext), CONTEXT)
+            .readAllBytes();
+
+    assertArrayEquals(plaintext, streamed);
+    assertArrayEquals(plaintext, envelope.decrypt(ciphertext, CONTEXT));
+    assertEquals(2, envelope.stats().kekCalls());
+  }
+
+  @Test
+  void streamRewrap_keepsBodyAndOpensAfterRetirement() throws Exception {
+    Kek kek = Kek.of(keyring, "default");
+    Envelope envelope = Envelope.of(kek);
+    java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+    try (java.io.OutputStream out = envelope.encryptingStream(sink, CONTEXT)) {
+      out.write(new byte[] {1, 2, 3});
+    }
+    keyring.rotate("default");
+    java.io.ByteArrayOutputStream rewrapped = new java.io.ByteArrayOutputStream();
+    envelope.rewrap(new java.io.ByteArrayInputStream(sink.toByteArray()), rewrapped);
+    keyring.setMinDecryptionVersion("default", 2);
+
+    assertArrayEquals(
+        new byte[] {1, 2, 3}, Envelope.of(kek).decrypt(rewrapped.toByteArray(), CONTEXT));
+  }
 }
