@@ -21,11 +21,16 @@ apt_install() {
   [ "$(id -u)" = 0 ] || die "need root to apt-get install $*"
   if [ "$_SR_APT_UPDATED" = 0 ]; then
     log "apt-get update"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || die "apt-get update failed"
     _SR_APT_UPDATED=1
   fi
   log "apt-get install $*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
+  mkdir -p "$SR_CACHE"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+      >"$SR_CACHE/apt.log" 2>&1; then
+    tail -n 30 "$SR_CACHE/apt.log" >&2
+    die "apt-get install $* failed"
+  fi
 }
 
 ensure_cmd() {
