@@ -27,6 +27,7 @@ installed() {
 }
 
 cmd_install() {
+  ensure_cmd curl curl
   if installed; then
     log "moto $MOTO_VERSION already installed ($VENV)"
     return 0
@@ -72,6 +73,7 @@ cmd_start() {
 cmd_stop() {
   stop_pid "$DIR/pid" "$EXPECT" moto_server
   rm -f "$ENV_FILE"
+  refresh_servers_env
 }
 
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }

@@ -62,6 +62,7 @@ install_go() {
 }
 
 cmd_install() {
+  ensure_cmd curl curl
   if bao_works "$BAO_BIN"; then
     log "OpenBao v$OPENBAO_VERSION already installed ($BAO_BIN)"
     return 0
@@ -114,6 +115,7 @@ rebuild_env() {
     [ -f "$DIR/$inst.env" ] && cat "$DIR/$inst.env" >>"$tmp"
   done
   mv -f "$tmp" "$ENV_FILE"
+  refresh_servers_env
 }
 
 enable_engines() {
@@ -121,12 +123,12 @@ enable_engines() {
   local inst="$1" mounts auths
   mounts="$(bao_cli "$inst" secrets list)"
   auths="$(bao_cli "$inst" auth list)"
-  grep -q '^transit/' <<<"$mounts" || bao_cli "$inst" secrets enable transit >&2
-  grep -q '^database/' <<<"$mounts" || bao_cli "$inst" secrets enable database >&2
-  grep -q '^approle/' <<<"$auths" || bao_cli "$inst" auth enable approle >&2
+  grep -q '^transit/' <<<"$mounts" || bao_cli "$inst" secrets enable transit >/dev/null
+  grep -q '^database/' <<<"$mounts" || bao_cli "$inst" secrets enable database >/dev/null
+  grep -q '^approle/' <<<"$auths" || bao_cli "$inst" auth enable approle >/dev/null
   if [ "$inst" != dev ] && ! grep -q '^secret/' <<<"$mounts"; then
     # same KV v2 mount the dev server has
-    bao_cli "$inst" secrets enable -path=secret -version=2 kv >&2
+    bao_cli "$inst" secrets enable -path=secret -version=2 kv >/dev/null
   fi
   log "$inst: transit, database, approle enabled"
 }
@@ -321,11 +323,11 @@ cmd_configure_db() {
   bao_cli "$inst" write database/config/strongroom-pg \
     plugin_name=postgresql-database-plugin \
     connection_url="postgresql://{{username}}:{{password}}@$host:$port/$db?sslmode=disable" \
-    username="$user" password="$pass" allowed_roles=strongroom-app verify_connection=true >&2
+    username="$user" password="$pass" allowed_roles=strongroom-app verify_connection=true >/dev/null
   local stmts
   stmts="CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT CONNECT ON DATABASE \"$db\" TO \"{{name}}\";"
   bao_cli "$inst" write database/roles/strongroom-app db_name=strongroom-pg \
-    creation_statements="$stmts" default_ttl=1h max_ttl=24h >&2
+    creation_statements="$stmts" default_ttl=1h max_ttl=24h >/dev/null
   log "$inst: role strongroom-app ready (read database/creds/strongroom-app)"
 }
 

@@ -28,6 +28,7 @@ PG_DB=strongroom
 pg_bindir() {
   # newest installed server version
   local d
+  # shellcheck disable=SC2012
   d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
   [ -n "$d" ] && [ -x "$d/initdb" ] && echo "$d"
 }
@@ -137,6 +138,7 @@ cmd_stop() {
     log "not running"
   fi
   rm -f "$ENV_FILE"
+  refresh_servers_env
 }
 
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }

@@ -12,6 +12,7 @@ ENV_FILE="$SR_STATE/servers.env"
 source "$ENV_FILE"
 py() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 ok() { log "ok: $*"; }
+ensure_cmd ss iproute2
 
 # OpenBao dev: transit
 H=(-sf -H "X-Vault-Token: $STRONGROOM_VAULT_TOKEN")
