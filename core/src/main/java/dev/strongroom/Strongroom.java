@@ -66,6 +66,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Strongroom implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Strongroom.class);
+  private static final Pattern BARE_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
   private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
   private record Scope(AccessPolicy policy, String namespace) {}
@@ -97,7 +98,10 @@ public final class Strongroom implements AutoCloseable {
     return builder().uri(uri).build();
   }
 
-  /** Same as {@link #open(URI)} for a URI in text form, such as {@code "memory:"}. */
+  /**
+   * Same as {@link #open(URI)} for a URI in text form, such as {@code "memory:"}; a bare {@code
+   * scheme:} means {@code scheme:default}.
+   */
   public static Strongroom open(String uri) {
     return builder().uri(uri).build();
   }
@@ -688,6 +692,9 @@ public final class Strongroom implements AutoCloseable {
   static URI parseUri(String uri) {
     Objects.requireNonNull(uri, "uri");
     try {
+      if (BARE_SCHEME.matcher(uri).matches()) {
+        return new URI(uri + "default"); // java.net.URI rejects a bare "memory:"
+      }
       return new URI(uri);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
