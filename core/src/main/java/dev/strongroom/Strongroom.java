@@ -485,10 +485,7 @@ public final class Strongroom implements AutoCloseable {
   }
 
   private Envelope viewEnvelope() {
-    if (root && kekName.equals(RoomCore.DEFAULT_KEK)) {
-      core.ensureKey(kekName);
-    }
-    return core.envelope(kekName);
+    return kekName.equals(RoomCore.DEFAULT_KEK) ? core.defaultEnvelope() : core.envelope(kekName);
   }
 
   private String kekRecordName() {

@@ -63,6 +63,8 @@ public final class RoomCore implements AutoCloseable {
           String, CopyOnWriteArrayList<BiConsumer<String, SecretCache.Entry>>>
       listeners = new ConcurrentHashMap<>();
 
+  private volatile boolean defaultKeyReady;
+
   private RoomCore(Settings s) {
     this.settings = s;
     this.backend = s.backend;
@@ -271,6 +273,15 @@ public final class RoomCore implements AutoCloseable {
         kekName, k -> Envelope.builder().kek(Kek.of(keys, k)).clock(clock).build());
   }
 
+  /** The envelope over the {@code default} KEK, which is created on first use if missing. */
+  public Envelope defaultEnvelope() {
+    if (!defaultKeyReady) {
+      ensureKey(DEFAULT_KEK);
+      defaultKeyReady = true;
+    }
+    return envelope(DEFAULT_KEK);
+  }
+
   /** Creates KEK {@code kekName} if the backend does not have it. */
   public void ensureKey(String kekName) {
     try {
@@ -294,6 +305,9 @@ public final class RoomCore implements AutoCloseable {
 
   /** Forgets everything derived from {@code kekName}, after it was destroyed. */
   public void keyDestroyed(String kekName) {
+    if (kekName.equals(DEFAULT_KEK)) {
+      defaultKeyReady = false;
+    }
     Envelope envelope = envelopes.remove(kekName);
     if (envelope != null) {
       envelope.invalidateCaches();
@@ -332,13 +346,13 @@ public final class RoomCore implements AutoCloseable {
   /** Stops the threads, wipes cached values and closes the backend. */
   @Override
   public void close() {
+    cache.close();
     scheduler.shutdownNow();
     try {
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    cache.close();
     envelopes.values().forEach(Envelope::invalidateCaches);
     envelopes.clear();
     listeners.clear();
