@@ -1,0 +1,40 @@
+package dev.strongroom.internal.room;
+
+/**
+ * The hook a room calls for every access, before it hands anything out: the audit module plugs in
+ * here. Fail-closed: if {@link #record} throws, the room refuses the access with {@link
+ * dev.strongroom.exception.AccessDeniedException} (a value it read is wiped, not returned). Never
+ * given a secret value.
+ *
+ * <p>Implementations must be thread-safe: rooms call them from caller threads and from their
+ * refresh threads. Not for public use: this hook will be wired to the audit module.
+ */
+@FunctionalInterface
+public interface AccessRecorder {
+
+  /** Records nothing. */
+  AccessRecorder NOOP = (principal, operation, name, version, outcome) -> {};
+
+  /** Outcome of an access that succeeded. */
+  String OK = "ok";
+
+  /** Outcome of an access a scope refused. */
+  String DENIED = "denied";
+
+  /** Outcome of an access to something that does not exist. */
+  String NOT_FOUND = "not_found";
+
+  /** Outcome of an access that failed otherwise. */
+  String ERROR = "error";
+
+  /**
+   * Records one access.
+   *
+   * @param principal who accessed (the room's configured principal)
+   * @param operation what was done, such as {@code read}, {@code write}, {@code rotate}
+   * @param name the full secret name, or {@code kek/NAME} for key operations
+   * @param version the secret or key version involved, or 0 if none
+   * @param outcome {@link #OK}, {@link #DENIED}, {@link #NOT_FOUND} or {@link #ERROR}
+   */
+  void record(String principal, String operation, String name, long version, String outcome);
+}

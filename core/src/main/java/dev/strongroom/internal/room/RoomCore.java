@@ -1,0 +1,370 @@
+package dev.strongroom.internal.room;
+
+import dev.strongroom.SecretValue;
+import dev.strongroom.Stage;
+import dev.strongroom.envelope.EncryptionContext;
+import dev.strongroom.envelope.Envelope;
+import dev.strongroom.envelope.Kek;
+import dev.strongroom.exception.ConflictException;
+import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.KeyEncryptionService;
+import dev.strongroom.spi.ReadRequest;
+import dev.strongroom.spi.SecretStore;
+import dev.strongroom.spi.SecretVersion;
+import dev.strongroom.spi.StoredSecret;
+import dev.strongroom.spi.WriteRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/**
+ * The state every view of one room shares: the backend, the secret cache, the envelopes per KEK,
+ * the change listeners and the room's threads.
+ *
+ * <p>Design: secrets under {@code tenants/ID/} are stored sealed by the tenant's KEK ({@code
+ * tenant-ID}) with the full name as encryption context, so destroying that KEK shreds them; every
+ * other secret is stored as given and protected by the backend. This codec sits between the backend
+ * and everything else, so the cache, rotation and listeners only see plaintext values.
+ *
+ * <p>Thread-safe. Not for public use.
+ */
+public final class RoomCore implements AutoCloseable {
+  /** The namespace of tenant secrets. */
+  public static final String TENANTS = "tenants/";
+
+  /** The KEK a room encrypts with unless it is a tenant view. */
+  public static final String DEFAULT_KEK = "default";
+
+  private static final String CONTEXT_KEY = "strongroom:secret";
+
+  private final Settings settings;
+  private final Backend backend;
+  private final SecretStore store;
+  private final KeyEncryptionService keys;
+  private final Clock clock;
+  private final String principal;
+  private final AccessRecorder recorder;
+  private final ScheduledExecutorService scheduler;
+  private final SecretCache cache;
+  private final ConcurrentHashMap<String, Envelope> envelopes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<
+          String, CopyOnWriteArrayList<BiConsumer<String, SecretCache.Entry>>>
+      listeners = new ConcurrentHashMap<>();
+
+  private volatile boolean defaultKeyReady;
+
+  private RoomCore(Settings s) {
+    this.settings = s;
+    this.backend = s.backend;
+    this.store = backend.secrets();
+    this.keys = backend.keys();
+    this.clock = s.clock;
+    this.principal = s.principal;
+    this.recorder = s.recorder;
+    ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, threads());
+    pool.setRemoveOnCancelPolicy(true);
+    this.scheduler = pool;
+    Executor executor = s.executor == null ? pool : s.executor;
+    this.cache =
+        SecretCache.create(
+            name -> readStore(ReadRequest.current(name)),
+            clock,
+            s.refreshAfter,
+            s.maxStale,
+            s.maximumSize,
+            executor,
+            this::announce);
+  }
+
+  /**
+   * Settings of a room. Plain holder filled by the public builder.
+   *
+   * @param backend the backend, owned (closed) by the room
+   * @param clock the room's clock
+   * @param refreshAfter when a cached value is refreshed in the background
+   * @param maxStale how old a cached value may be served while the backend fails
+   * @param maximumSize how many secrets the cache holds
+   * @param executor where refreshes and listeners run; null for the room's own threads
+   * @param principal who the room acts for, in access records
+   * @param recorder the access hook
+   */
+  public record Settings(
+      Backend backend,
+      Clock clock,
+      Duration refreshAfter,
+      Duration maxStale,
+      long maximumSize,
+      Executor executor,
+      String principal,
+      AccessRecorder recorder) {}
+
+  /** A core over {@code settings}. */
+  public static RoomCore create(Settings settings) {
+    return new RoomCore(settings);
+  }
+
+  /** The settings the room was built with. */
+  public Settings settings() {
+    return settings;
+  }
+
+  /** The room's clock. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The principal in access records. */
+  public String principal() {
+    return principal;
+  }
+
+  /** The access hook. */
+  public AccessRecorder recorder() {
+    return recorder;
+  }
+
+  /** The secret store. */
+  public SecretStore store() {
+    return store;
+  }
+
+  /** The KEK service. */
+  public KeyEncryptionService keys() {
+    return keys;
+  }
+
+  /** The cache of CURRENT values. */
+  public SecretCache cache() {
+    return cache;
+  }
+
+  /** The room's scheduler. */
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /** Reads from the store, opening tenant-sealed values. */
+  public Optional<StoredSecret> readStore(ReadRequest request) {
+    Optional<StoredSecret> stored = store.read(request);
+    String kek = tenantKek(request.name());
+    if (kek == null || stored.isEmpty()) {
+      return stored;
+    }
+    SecretValue sealed = stored.get().value();
+    try {
+      byte[] plain = envelope(kek).decrypt(sealed.copyBytes(), context(request.name()));
+      try {
+        return Optional.of(StoredSecret.of(stored.get().version(), SecretValue.of(plain)));
+      } finally {
+        Arrays.fill(plain, (byte) 0);
+      }
+    } finally {
+      sealed.wipe();
+    }
+  }
+
+  /** Writes to the store, sealing tenant values. The caller keeps ownership of {@code value}. */
+  public SecretVersion writeStore(String name, SecretValue value, Stage stage, long expected) {
+    String kek = tenantKek(name);
+    if (kek == null) {
+      return store.write(new WriteRequest(name, value, stage, expected));
+    }
+    byte[] sealed = value.apply(plain -> envelope(kek).encrypt(plain, context(name)));
+    try (SecretValue sealedValue = SecretValue.of(sealed)) {
+      return store.write(new WriteRequest(name, sealedValue, stage, expected));
+    }
+  }
+
+  /** Caches a value just written as CURRENT; takes a copy of {@code value}. */
+  public void written(SecretVersion version, SecretValue value) {
+    cache.update(
+        version.name(),
+        new SecretCache.Entry(version, SecretValue.of(value.copyBytes()), clock.instant()));
+  }
+
+  /**
+   * Rotates secret {@code name} in two phases: generate, write PENDING, apply, verify, promote to
+   * CURRENT (the old CURRENT becomes PREVIOUS). Any failure leaves CURRENT as it was; a value that
+   * was written stays PENDING so that an operator can inspect or finish it.
+   *
+   * @return the version that became CURRENT
+   */
+  public SecretVersion rotate(String name, dev.strongroom.SecretRotator rotator) {
+    StoredSecret current =
+        readStore(ReadRequest.current(name))
+            .orElseThrow(() -> new NotFoundException("no such secret: '" + name + "'"));
+    long currentVersion = current.version().version();
+    SecretValue pending = null;
+    long pendingVersion = 0;
+    String step = "generate";
+    try {
+      try (SecretValue lent = SecretValue.of(current.value().copyBytes())) {
+        pending = rotator.generate(lent);
+      }
+      if (pending == null) {
+        throw new IllegalStateException("expected a new value from the rotator but it was null");
+      }
+      step = "write-pending";
+      long latest = store.metadata(name).latestVersion();
+      SecretVersion written = writeStore(name, pending, Stage.PENDING, latest);
+      pendingVersion = written.version();
+      step = "apply";
+      rotator.apply(pending);
+      step = "verify";
+      if (!rotator.verify(pending)) {
+        throw new IllegalStateException("the rotator's verify step rejected the pending value");
+      }
+      step = "promote";
+      store.moveStage(name, Stage.CURRENT, pendingVersion, currentVersion);
+      SecretVersion promoted =
+          store.metadata(name).versions().stream()
+              .filter(v -> v.version() == written.version())
+              .findFirst()
+              .orElseThrow(() -> new NotFoundException("no such secret: '" + name + "'"));
+      written(promoted, pending);
+      return promoted;
+    } catch (RuntimeException e) {
+      throw rotationFailed(name, step, currentVersion, pendingVersion, e);
+    } finally {
+      current.value().wipe();
+      if (pending != null) {
+        pending.wipe();
+      }
+    }
+  }
+
+  private static RuntimeException rotationFailed(
+      String name, String step, long current, long pending, RuntimeException cause) {
+    String message =
+        "rotation of secret '"
+            + name
+            + "' failed at step "
+            + step
+            + "; CURRENT stays at version "
+            + current
+            + (pending > 0 ? " and the new value is kept as PENDING version " + pending : "");
+    if (cause instanceof ConflictException) {
+      return new ConflictException(message, cause);
+    }
+    if (cause instanceof dev.strongroom.exception.BackendUnavailableException) {
+      return new dev.strongroom.exception.BackendUnavailableException(message, cause);
+    }
+    if (cause instanceof NotFoundException) {
+      return new NotFoundException(message, cause);
+    }
+    return new dev.strongroom.exception.StrongroomException(message, cause);
+  }
+
+  /** The envelope over KEK {@code kekName}; it does not create the key. */
+  public Envelope envelope(String kekName) {
+    return envelopes.computeIfAbsent(
+        kekName, k -> Envelope.builder().kek(Kek.of(keys, k)).clock(clock).build());
+  }
+
+  /** The envelope over the {@code default} KEK, which is created on first use if missing. */
+  public Envelope defaultEnvelope() {
+    if (!defaultKeyReady) {
+      ensureKey(DEFAULT_KEK);
+      defaultKeyReady = true;
+    }
+    return envelope(DEFAULT_KEK);
+  }
+
+  /** Creates KEK {@code kekName} if the backend does not have it. */
+  public void ensureKey(String kekName) {
+    try {
+      keys.describe(kekName);
+    } catch (NotFoundException e) {
+      try {
+        keys.createKey(kekName);
+      } catch (ConflictException raced) {
+        // another room created it first: fine
+      }
+    }
+  }
+
+  /** Forgets cached data keys of {@code kekName}, after it rotated or retired versions. */
+  public void keyChanged(String kekName) {
+    Envelope envelope = envelopes.get(kekName);
+    if (envelope != null) {
+      envelope.invalidateCaches();
+    }
+  }
+
+  /** Forgets everything derived from {@code kekName}, after it was destroyed. */
+  public void keyDestroyed(String kekName) {
+    if (kekName.equals(DEFAULT_KEK)) {
+      defaultKeyReady = false;
+    }
+    Envelope envelope = envelopes.remove(kekName);
+    if (envelope != null) {
+      envelope.invalidateCaches();
+    }
+    if (kekName.startsWith("tenant-")) {
+      cache.invalidatePrefix(TENANTS + kekName.substring("tenant-".length()) + "/");
+    }
+  }
+
+  /** Adds a listener for new CURRENT versions of {@code name}; returns what removes it. */
+  public Runnable listen(String name, BiConsumer<String, SecretCache.Entry> listener) {
+    listeners.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(listener);
+    return () -> listeners.getOrDefault(name, new CopyOnWriteArrayList<>()).remove(listener);
+  }
+
+  private void announce(String name, SecretCache.Entry entry) {
+    List<BiConsumer<String, SecretCache.Entry>> list = listeners.get(name);
+    if (list != null) {
+      list.forEach(l -> l.accept(name, entry));
+    }
+  }
+
+  /** The KEK sealing secret {@code name}, or null if it is not a tenant secret. */
+  static String tenantKek(String name) {
+    if (!name.startsWith(TENANTS)) {
+      return null;
+    }
+    int end = name.indexOf('/', TENANTS.length());
+    return end < 0 ? null : "tenant-" + name.substring(TENANTS.length(), end);
+  }
+
+  private static EncryptionContext context(String name) {
+    return EncryptionContext.of(CONTEXT_KEY, name);
+  }
+
+  /** Stops the threads, wipes cached values and closes the backend. */
+  @Override
+  public void close() {
+    cache.close();
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    envelopes.values().forEach(Envelope::invalidateCaches);
+    envelopes.clear();
+    listeners.clear();
+    backend.close();
+  }
+
+  private static ThreadFactory threads() {
+    AtomicInteger count = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "strongroom-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,253 @@
+package dev.strongroom.internal.room;
+
+import com.github.benmanes.caffeine.cache.CacheLoader;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.strongroom.SecretValue;
+import dev.strongroom.exception.BackendUnavailableException;
+import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.spi.SecretVersion;
+import dev.strongroom.spi.StoredSecret;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CURRENT values of secrets, cached with refresh-ahead and stale-if-error.
+ *
+ * <p>Design: a Caffeine {@link LoadingCache} keyed by full secret name, its ticker driven by the
+ * room's {@link Clock}. A miss loads synchronously, one load per key however many callers wait
+ * (Caffeine's single flight). An entry older than {@code refreshAfter} is served as is while
+ * Caffeine reloads it on the executor (refreshAfterWrite). A reload that fails with {@link
+ * BackendUnavailableException} returns the old entry unchanged, so its {@code loadedAt} keeps the
+ * time of the last successful load: that is the staleness callers can see. A read of an entry older
+ * than {@code maxStale} does not serve it: it loads synchronously inside {@code compute} (single
+ * flight again) and, if the backend still fails, throws {@link BackendUnavailableException}; the
+ * entry stays, and the first read after the backend recovers replaces it. A reload that finds the
+ * secret gone drops the entry. New versions are announced from the removal listener (cause
+ * REPLACED), which Caffeine runs on the executor after the new entry is installed; a per-key
+ * high-water mark makes each version announced once. Values are owned by the cache, handed out as
+ * copies, and wiped on {@link #close()} only (a reader may be copying a replaced value, so
+ * replacement does not wipe).
+ *
+ * <p>Thread-safe. Not for public use.
+ */
+public final class SecretCache implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SecretCache.class);
+
+  /**
+   * A cached value, its version's metadata, and when it was last confirmed by the backend.
+   *
+   * @param version the version's metadata
+   * @param value the value, owned by the cache
+   * @param loadedAt when the backend last returned it
+   */
+  public record Entry(SecretVersion version, SecretValue value, Instant loadedAt) {}
+
+  private final Function<String, Optional<StoredSecret>> source;
+  private final Clock clock;
+  private final Duration maxStale;
+  private final BiConsumer<String, Entry> onNewVersion;
+  private final ConcurrentHashMap<String, Long> announced = new ConcurrentHashMap<>();
+  private final LoadingCache<String, Entry> cache;
+  private volatile boolean closed;
+
+  private SecretCache(
+      Function<String, Optional<StoredSecret>> source,
+      Clock clock,
+      Duration refreshAfter,
+      Duration maxStale,
+      long maximumSize,
+      Executor executor,
+      BiConsumer<String, Entry> onNewVersion) {
+    this.source = source;
+    this.clock = clock;
+    this.maxStale = maxStale;
+    this.onNewVersion = onNewVersion;
+    this.cache =
+        Caffeine.newBuilder()
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .refreshAfterWrite(refreshAfter)
+            .maximumSize(maximumSize)
+            .executor(executor)
+            .removalListener(this::removed)
+            .build(new Loader());
+  }
+
+  /**
+   * A cache reading CURRENT values from {@code source} (empty: the secret does not exist).
+   *
+   * @param onNewVersion told, on the executor, when a newer version replaced a cached one
+   */
+  public static SecretCache create(
+      Function<String, Optional<StoredSecret>> source,
+      Clock clock,
+      Duration refreshAfter,
+      Duration maxStale,
+      long maximumSize,
+      Executor executor,
+      BiConsumer<String, Entry> onNewVersion) {
+    return new SecretCache(
+        Objects.requireNonNull(source, "source"),
+        Objects.requireNonNull(clock, "clock"),
+        Objects.requireNonNull(refreshAfter, "refreshAfter"),
+        Objects.requireNonNull(maxStale, "maxStale"),
+        maximumSize,
+        Objects.requireNonNull(executor, "executor"),
+        Objects.requireNonNull(onNewVersion, "onNewVersion"));
+  }
+
+  /**
+   * The cached entry for {@code name}, loading it on a miss or when it is older than the stale
+   * bound.
+   *
+   * @throws NotFoundException if the secret does not exist
+   * @throws BackendUnavailableException if it had to be loaded and the backend failed
+   */
+  public Entry get(String name) {
+    checkOpen();
+    Entry entry = cache.get(name);
+    if (!tooOld(entry)) {
+      return entry;
+    }
+    return cache
+        .asMap()
+        .compute(
+            name,
+            (k, current) -> {
+              if (current != null && !tooOld(current)) {
+                return current; // another caller reloaded it meanwhile
+              }
+              try {
+                return fetch(k);
+              } catch (BackendUnavailableException e) {
+                throw new BackendUnavailableException(
+                    "secret '"
+                        + k
+                        + "' is unavailable: the backend is failing and the cached value is older"
+                        + " than the stale bound of "
+                        + maxStale,
+                    e);
+              }
+            });
+  }
+
+  /** Installs {@code entry} after a write through the room, unless a newer one is cached. */
+  public void update(String name, Entry entry) {
+    checkOpen();
+    cache
+        .asMap()
+        .merge(
+            name,
+            entry,
+            (old, fresh) -> fresh.version().version() >= old.version().version() ? fresh : old);
+  }
+
+  /** Reloads {@code name} in the background if it is cached. */
+  public void refresh(String name) {
+    if (!closed && cache.policy().getIfPresentQuietly(name) != null) {
+      cache.refresh(name);
+    }
+  }
+
+  /** Drops {@code name}. */
+  public void invalidate(String name) {
+    cache.invalidate(name);
+  }
+
+  /** Drops every name starting with {@code prefix}. */
+  public void invalidatePrefix(String prefix) {
+    cache.asMap().keySet().removeIf(k -> k.startsWith(prefix));
+  }
+
+  /** How long ago the backend last confirmed the cached value of {@code name}, if cached. */
+  public Optional<Duration> staleness(String name) {
+    Entry entry = closed ? null : cache.policy().getIfPresentQuietly(name);
+    return entry == null
+        ? Optional.empty()
+        : Optional.of(Duration.between(entry.loadedAt(), clock.instant()));
+  }
+
+  /** Wipes and drops every cached value; later calls fail. */
+  @Override
+  public void close() {
+    closed = true;
+    cache.asMap().values().forEach(e -> e.value().wipe());
+    cache.invalidateAll();
+    cache.cleanUp();
+  }
+
+  private boolean tooOld(Entry entry) {
+    return Duration.between(entry.loadedAt(), clock.instant()).compareTo(maxStale) > 0;
+  }
+
+  private Entry fetch(String name) {
+    StoredSecret stored =
+        source
+            .apply(name)
+            .orElseThrow(() -> new NotFoundException("no such secret: '" + name + "'"));
+    return new Entry(stored.version(), stored.value(), clock.instant());
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("expected an open room but it was closed");
+    }
+  }
+
+  private void removed(String name, Entry old, RemovalCause cause) {
+    if (closed || cause != RemovalCause.REPLACED || name == null || old == null) {
+      return;
+    }
+    Entry current = cache.policy().getIfPresentQuietly(name);
+    if (current == null || current.version().version() <= old.version().version()) {
+      return;
+    }
+    long version = current.version().version();
+    boolean[] fresh = {false};
+    announced.compute(
+        name,
+        (k, seen) -> {
+          if (seen == null || seen < version) {
+            fresh[0] = true;
+            return version;
+          }
+          return seen;
+        });
+    if (fresh[0]) {
+      onNewVersion.accept(name, current);
+    }
+  }
+
+  private final class Loader implements CacheLoader<String, Entry> {
+    @Override
+    public Entry load(String name) {
+      return fetch(name);
+    }
+
+    @Override
+    public Entry reload(String name, Entry old) {
+      try {
+        Optional<StoredSecret> stored = source.apply(name);
+        if (stored.isEmpty()) {
+          return null; // deleted or destroyed elsewhere: drop it
+        }
+        return new Entry(stored.get().version(), stored.get().value(), clock.instant());
+      } catch (BackendUnavailableException e) {
+        LOG.debug(
+            "refresh of secret '{}' failed; serving the value loaded at {}", name, old.loadedAt());
+        return old;
+      }
+    }
+  }
+}
