@@ -236,8 +236,7 @@ public final class TransitKeys implements KeyEncryptionService {
     if (response.ok()) {
       return response;
     }
-    if (response.status() == 404
-        || (response.status() == 400 && response.errorContains("not found"))) {
+    if (response.status() == 404 || (response.status() == 400 && response.errorContains("found"))) {
       throw new NotFoundException("vault transit key " + name + ": not found (" + what + ")");
     }
     throw VaultHttp.failure(what, path("keys", name), response);
