@@ -1,0 +1,189 @@
+package dev.strongroom.vault.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strongroom.SecretValue;
+import dev.strongroom.exception.AccessDeniedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A way to obtain a Vault token: a given token, a token file (re-read on every login, as Vault
+ * Agent rewrites it), AppRole or Kubernetes. Implementations are immutable and thread-safe.
+ */
+public interface Login {
+
+  /** A token as granted: its TTL (zero: does not expire) and whether renew-self may extend it. */
+  record Grant(SecretValue token, Duration ttl, boolean renewable) {
+    /** Checks the fields. */
+    public Grant {
+      Objects.requireNonNull(token, "token");
+      Objects.requireNonNull(ttl, "ttl");
+    }
+
+    @Override
+    public String toString() {
+      return "Grant[ttl=" + ttl + ", renewable=" + renewable + "]";
+    }
+  }
+
+  /** Obtains a token. */
+  Grant login(VaultHttp http);
+
+  /** Whether logging in again can yield a different token. */
+  boolean canRelogin();
+
+  /** The method's name for messages: {@code token}, {@code approle}, {@code kubernetes}. */
+  String method();
+
+  /** A fixed token; its TTL is looked up with {@code auth/token/lookup-self}. */
+  static Login token(SecretValue token) {
+    Objects.requireNonNull(token, "token");
+    return new Login() {
+      @Override
+      public Grant login(VaultHttp http) {
+        return lookup(http, token);
+      }
+
+      @Override
+      public boolean canRelogin() {
+        return false;
+      }
+
+      @Override
+      public String method() {
+        return "token";
+      }
+    };
+  }
+
+  /** A token read from {@code file} at every login (trailing whitespace trimmed). */
+  static Login tokenFile(Path file) {
+    Objects.requireNonNull(file, "file");
+    return new Login() {
+      @Override
+      public Grant login(VaultHttp http) {
+        return lookup(http, readSecretFile(file));
+      }
+
+      @Override
+      public boolean canRelogin() {
+        return true;
+      }
+
+      @Override
+      public String method() {
+        return "token";
+      }
+    };
+  }
+
+  /** AppRole login at {@code auth/MOUNT/login}. */
+  static Login appRole(String mount, SecretValue roleId, SecretValue secretId) {
+    Objects.requireNonNull(mount, "mount");
+    Objects.requireNonNull(roleId, "roleId");
+    Objects.requireNonNull(secretId, "secretId");
+    return new Login() {
+      @Override
+      public Grant login(VaultHttp http) {
+        ObjectNode body = VaultHttp.object();
+        body.put("role_id", roleId.copyUtf8String());
+        body.put("secret_id", secretId.copyUtf8String());
+        return post(http, "auth/" + mount + "/login", body, "approle");
+      }
+
+      @Override
+      public boolean canRelogin() {
+        return true;
+      }
+
+      @Override
+      public String method() {
+        return "approle";
+      }
+    };
+  }
+
+  /**
+   * Kubernetes login at {@code auth/MOUNT/login} with the service account JWT in {@code jwtFile}.
+   */
+  static Login kubernetes(String mount, String role, Path jwtFile) {
+    Objects.requireNonNull(mount, "mount");
+    Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(jwtFile, "jwtFile");
+    return new Login() {
+      @Override
+      public Grant login(VaultHttp http) {
+        ObjectNode body = VaultHttp.object();
+        body.put("role", role);
+        try (SecretValue jwt = readSecretFile(jwtFile)) {
+          body.put("jwt", jwt.copyUtf8String());
+        }
+        return post(http, "auth/" + mount + "/login", body, "kubernetes");
+      }
+
+      @Override
+      public boolean canRelogin() {
+        return true;
+      }
+
+      @Override
+      public String method() {
+        return "kubernetes";
+      }
+    };
+  }
+
+  private static Grant post(VaultHttp http, String path, ObjectNode body, String method) {
+    VaultHttp.Response response = http.exchange("POST", path, body, null);
+    JsonNode auth = response.body().path("auth");
+    if (!response.ok() || !auth.path("client_token").isTextual()) {
+      throw new AccessDeniedException(
+          "vault "
+              + method
+              + " login refused: HTTP "
+              + response.status()
+              + " with "
+              + response.errorCount()
+              + " error(s)");
+    }
+    return new Grant(
+        SecretValue.ofUtf8(auth.path("client_token").asText()),
+        Duration.ofSeconds(auth.path("lease_duration").asLong()),
+        auth.path("renewable").asBoolean());
+  }
+
+  private static Grant lookup(VaultHttp http, SecretValue token) {
+    VaultHttp.Response response = http.exchange("GET", "auth/token/lookup-self", null, token);
+    if (!response.ok()) {
+      // Let requests fail with the server's own answer; nothing to renew.
+      return new Grant(token, Duration.ZERO, false);
+    }
+    JsonNode data = response.data();
+    return new Grant(
+        token, Duration.ofSeconds(data.path("ttl").asLong()), data.path("renewable").asBoolean());
+  }
+
+  /** Reads a credential file; the message names the file, never its content. */
+  static SecretValue readSecretFile(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new AccessDeniedException("cannot read credential file " + file, e);
+    }
+    int end = bytes.length;
+    while (end > 0 && Character.isWhitespace(bytes[end - 1])) {
+      end--;
+    }
+    try {
+      return SecretValue.of(Arrays.copyOf(bytes, end));
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+  }
+}
