@@ -36,14 +36,16 @@ final class VersionTokens {
         || !versionId.startsWith(PREFIX)) {
       return 0;
     }
-    long number = 0;
     for (int i = PREFIX.length(); i < versionId.length(); i++) {
       char c = versionId.charAt(i);
-      if (c < '0' || c > '9' || number > (Long.MAX_VALUE - 9) / 10) {
+      if (c < '0' || c > '9') {
         return 0;
       }
-      number = number * 10 + (c - '0');
     }
-    return number;
+    try {
+      return Long.parseLong(versionId.substring(PREFIX.length()));
+    } catch (NumberFormatException e) {
+      return 0; // more than Long.MAX_VALUE
+    }
   }
 }
