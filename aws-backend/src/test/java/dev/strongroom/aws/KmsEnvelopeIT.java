@@ -15,6 +15,7 @@ import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.GeneratedKey;
 import dev.strongroom.spi.KeyEncryptionService;
@@ -106,9 +107,15 @@ class KmsEnvelopeIT {
   void otherKeysCiphertext_failsInKms() {
     keys.createKey("other");
     WrappedKey wrapped = keys.generate(new WrapRequest.Generate("other", AAD)).wrapped();
-    assertThrows(
-        InvalidCiphertextException.class,
-        () -> keys.unwrap(new UnwrapRequest("orders", wrapped.wrapped(), AAD)));
+    // Real KMS answers IncorrectKeyException (our InvalidCiphertextException); moto answers
+    // AccessDeniedException. Either way the other key's data key is not released.
+    StrongroomException e =
+        assertThrows(
+            StrongroomException.class,
+            () -> keys.unwrap(new UnwrapRequest("orders", wrapped.wrapped(), AAD)));
+    assertTrue(
+        e instanceof InvalidCiphertextException || e instanceof AccessDeniedException,
+        e.toString());
   }
 
   @Test
@@ -190,7 +197,8 @@ class KmsEnvelopeIT {
     String arn = keys.keyRef("orders");
     try (var raw = MotoServers.rawKms(MotoServers.endpoint());
         Backend fresh = MotoServers.open(ns)) {
-      raw.disableKey(b -> b.keyId(arn));
+      String keyId = arn.substring(arn.lastIndexOf('/') + 1);
+      raw.disableKey(b -> b.keyId(keyId)); // moto fails (HTTP 500) on an ARN here
       // moto still decrypts under a disabled key (real KMS answers DisabledException)...
       raw.decrypt(
           b ->

@@ -82,7 +82,7 @@ final class KmsKeyService implements KeyEncryptionService {
   private final Map<String, State> states = new ConcurrentHashMap<>();
 
   /** What we know of one key, loaded at {@code loaded}. */
-  private record State(String arn, int version, int minVersion, Instant loaded) {}
+  private record State(String arn, String keyId, int version, int minVersion, Instant loaded) {}
 
   KmsKeyService(KmsClient kms, String aliasPrefix, Clock clock) {
     this.kms = Objects.requireNonNull(kms, "kms");
@@ -202,7 +202,7 @@ final class KmsKeyService implements KeyEncryptionService {
     if (exists(alias)) {
       throw new ConflictException("KMS key '" + keyName + "' exists");
     }
-    String arn =
+    KeyMetadata created =
         call(
                 "CreateKey",
                 keyName,
@@ -217,12 +217,13 @@ final class KmsKeyService implements KeyEncryptionService {
                                         .tagKey("strongroom:name")
                                         .tagValue(keyName)
                                         .build())))
-            .keyMetadata()
-            .arn();
+            .keyMetadata();
+    String arn = created.arn();
     try {
       kms.createAlias(b -> b.aliasName(alias).targetKeyId(arn));
     } catch (AlreadyExistsException e) {
-      scheduleDeletion(keyName, arn); // lost a race with another creator: drop our orphan key
+      // Lost a race with another creator: drop our orphan key.
+      scheduleDeletion(keyName, created.keyId());
       throw new ConflictException("KMS key '" + keyName + "' exists", AwsErrors.sanitize(e));
     } catch (SdkException e) {
       throw AwsErrors.map(SERVICE + "CreateAlias", keyName, e);
@@ -280,18 +281,21 @@ final class KmsKeyService implements KeyEncryptionService {
       String alias = keyName.startsWith("alias/") ? keyName : ownAlias(keyName);
       call("DeleteAlias", keyName, () -> kms.deleteAlias(b -> b.aliasName(alias)));
     }
-    scheduleDeletion(keyName, state.arn());
+    scheduleDeletion(keyName, state.keyId());
     states.remove(keyName);
     LOG.debug("destroyed KMS key '{}' (deletion scheduled in 7 days)", keyName);
   }
 
   // -------------------------------------------------------------- helpers
 
-  private void scheduleDeletion(String keyName, String arn) {
+  /**
+   * Schedules deletion of {@code keyId}: the bare key id, since moto fails (HTTP 500) on an ARN.
+   */
+  private void scheduleDeletion(String keyName, String keyId) {
     call(
         "ScheduleKeyDeletion",
         keyName,
-        () -> kms.scheduleKeyDeletion(b -> b.keyId(arn).pendingWindowInDays(7)));
+        () -> kms.scheduleKeyDeletion(b -> b.keyId(keyId).pendingWindowInDays(7)));
   }
 
   /** The KMS identifier of a key name. */
@@ -360,7 +364,8 @@ final class KmsKeyService implements KeyEncryptionService {
             .map(t -> parseVersion(t.tagValue()))
             .findFirst()
             .orElse(1);
-    State state = new State(arn, Math.toIntExact(1 + rotations), min, clock.instant());
+    State state =
+        new State(arn, metadata.keyId(), Math.toIntExact(1 + rotations), min, clock.instant());
     states.put(keyName, state);
     return state;
   }

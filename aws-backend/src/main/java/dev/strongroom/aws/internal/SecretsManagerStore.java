@@ -33,6 +33,7 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -220,7 +221,7 @@ final class SecretsManagerStore implements SecretStore {
         out.put(name, StoredSecret.of(version, value(entry.secretString(), entry.secretBinary())));
       }
       token = response.nextToken();
-    } while (token != null);
+    } while (token != null && !token.isEmpty());
   }
 
   @Override
@@ -287,7 +288,15 @@ final class SecretsManagerStore implements SecretStore {
   public SecretVersion write(WriteRequest request) {
     String name = request.name();
     for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-      Optional<List<Entry>> existing = entriesIfExists(name);
+      // DescribeSecret first: AWS refuses PutSecretValue on a secret scheduled for deletion
+      // (InvalidRequestException, handled below), moto accepts it, so we check ourselves.
+      Optional<DescribeSecretResponse> description = describeIfExists(name);
+      if (description.isPresent() && description.get().deletedDate() != null) {
+        throw new ConflictException(
+            "cannot write '" + name + "': it is deleted (restore it first)");
+      }
+      Optional<List<Entry>> existing =
+          description.isPresent() ? Optional.of(entries(name)) : Optional.empty();
       long latest = existing.map(SecretsManagerStore::latest).orElse(0L);
       long expected = request.expectedVersion();
       if (expected != WriteRequest.ANY_VERSION && expected != latest) {
@@ -525,9 +534,9 @@ final class SecretsManagerStore implements SecretStore {
     return out;
   }
 
-  private Optional<List<Entry>> entriesIfExists(String name) {
+  private Optional<DescribeSecretResponse> describeIfExists(String name) {
     try {
-      return Optional.of(entries(name));
+      return Optional.of(describe(name));
     } catch (NotFoundException e) {
       return Optional.empty();
     }
@@ -538,13 +547,21 @@ final class SecretsManagerStore implements SecretStore {
     String token = null;
     do {
       String next = token;
-      ListSecretVersionIdsResponse page =
-          call(
-              "ListSecretVersionIds",
-              name,
-              () ->
-                  client.listSecretVersionIds(
-                      b -> b.secretId(id(name)).includeDeprecated(true).nextToken(next)));
+      ListSecretVersionIdsResponse page;
+      try {
+        page =
+            client.listSecretVersionIds(
+                b -> b.secretId(id(name)).includeDeprecated(true).nextToken(next));
+      } catch (AwsServiceException e) {
+        if (e.statusCode() >= 500) {
+          // moto answers ListSecretVersionIds for a missing secret with HTTP 500 (a KeyError)
+          // where AWS says ResourceNotFoundException: ask DescribeSecret which one it is.
+          describe(name);
+        }
+        throw AwsErrors.map(SERVICE + "ListSecretVersionIds", name, e);
+      } catch (SdkException e) {
+        throw AwsErrors.map(SERVICE + "ListSecretVersionIds", name, e);
+      }
       for (SecretVersionsListEntry v : page.versions()) {
         entries.add(
             new Entry(
@@ -554,7 +571,7 @@ final class SecretsManagerStore implements SecretStore {
                 stages(v.versionStages())));
       }
       token = page.nextToken();
-    } while (token != null);
+    } while (token != null && !token.isEmpty()); // moto ends with "" rather than no token
     return entries;
   }
 
