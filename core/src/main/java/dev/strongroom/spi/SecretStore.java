@@ -1,6 +1,7 @@
 package dev.strongroom.spi;
 
 import dev.strongroom.Stage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,19 @@ public interface SecretStore extends AutoCloseable {
 
   /** Reads one version; empty if the secret, version or stage does not exist or is deleted. */
   Optional<StoredSecret> read(ReadRequest request);
+
+  /**
+   * Reads several versions at once: one result per request, in the same order. Backends with a
+   * batch API (Secrets Manager's {@code BatchGetSecretValue}) override it to save round trips; the
+   * default reads them one by one.
+   */
+  default List<Optional<StoredSecret>> readAll(List<ReadRequest> requests) {
+    List<Optional<StoredSecret>> results = new ArrayList<>(requests.size());
+    for (ReadRequest request : requests) {
+      results.add(read(request));
+    }
+    return List.copyOf(results);
+  }
 
   /** Writes a new version; see {@link WriteRequest} for check-and-set and stages. */
   SecretVersion write(WriteRequest request);

@@ -1,0 +1,55 @@
+package dev.strongroom.aws;
+
+import dev.strongroom.aws.internal.AwsBackend;
+import dev.strongroom.aws.internal.AwsConfig;
+import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.BackendProvider;
+import java.net.URI;
+import java.time.Clock;
+
+/**
+ * Opens {@code aws:} backends: secrets in AWS Secrets Manager, key-encryption keys in AWS KMS.
+ *
+ * <p>URI syntax (every parameter optional):
+ *
+ * <pre>
+ * aws:?region=us-east-1&amp;endpoint=http://127.0.0.1:4566&amp;kmsKey=alias/strongroom
+ *     &amp;secretPrefix=app/&amp;recoveryWindowDays=30&amp;maxAttempts=4&amp;timeoutSeconds=30
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code region}: the AWS region; default: the SDK's region chain ({@code AWS_REGION}, {@code
+ *       aws.region}, the profile).
+ *   <li>{@code endpoint}: an endpoint override for both KMS and Secrets Manager (moto, LocalStack,
+ *       a VPC endpoint); default: the region's public endpoints.
+ *   <li>{@code kmsKey}: the alias namespace of the room's keys, default {@code alias/strongroom}:
+ *       key name {@code orders} is the KMS key with alias {@code alias/strongroom/orders}. A key
+ *       name that is itself an alias ({@code alias/...}) or a key ARN is used as it is.
+ *   <li>{@code secretPrefix}: prepended to every secret name in Secrets Manager, default none.
+ *   <li>{@code recoveryWindowDays}: the recovery window of a soft delete, 7 to 30, default 30.
+ *   <li>{@code maxAttempts}: attempts per call, including the first, with jittered exponential
+ *       backoff (longer on throttling), default 4.
+ *   <li>{@code timeoutSeconds}: the deadline of one call including its retries, default 30.
+ * </ul>
+ *
+ * <p>Credentials never come from the URI: the SDK's default provider chain supplies them
+ * (environment, system properties, profile files, container and instance credentials). Set {@code
+ * AWS_EC2_METADATA_DISABLED=true} where instance metadata must not be probed (tests).
+ *
+ * <p>Stateless and thread-safe; each {@link #open} creates its own SDK clients.
+ */
+public final class AwsBackendProvider implements BackendProvider {
+
+  /** For {@link java.util.ServiceLoader}. */
+  public AwsBackendProvider() {}
+
+  @Override
+  public String scheme() {
+    return AwsConfig.SCHEME;
+  }
+
+  @Override
+  public Backend open(URI uri) {
+    return AwsBackend.open(AwsConfig.parse(uri), Clock.systemUTC());
+  }
+}
