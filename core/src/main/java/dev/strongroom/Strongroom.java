@@ -1,5 +1,9 @@
 package dev.strongroom;
 
+import dev.strongroom.audit.AuditSink;
+import dev.strongroom.audit.AuditSinks;
+import dev.strongroom.env.EnvFile;
+import dev.strongroom.env.EnvReferences;
 import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.envelope.Envelope;
 import dev.strongroom.exception.AccessDeniedException;
@@ -8,11 +12,15 @@ import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.room.AccessRecorder;
+import dev.strongroom.internal.room.AuditRecorder;
 import dev.strongroom.internal.room.Names;
 import dev.strongroom.internal.room.RoomCore;
 import dev.strongroom.internal.room.SecretCache;
+import dev.strongroom.lease.LeaseListener;
+import dev.strongroom.lease.LeasedCredential;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.BackendProvider;
+import dev.strongroom.spi.LeaseProvider;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretVersion;
@@ -20,17 +28,21 @@ import dev.strongroom.spi.StoredSecret;
 import dev.strongroom.spi.WriteRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,14 +67,20 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Every access is checked against the view's policies and recorded before anything is handed
- * out; if recording fails the access is refused with {@link AccessDeniedException} (fail-closed).
+ * <p>Every access is checked against the view's policies and recorded in the {@linkplain
+ * Builder#audit audit sinks} (who, what, which version, outcome; never a value) before anything is
+ * handed out. Auditing is fail-closed: if a sink throws, the access is refused with {@link
+ * AccessDeniedException} and a value already read is wiped, not returned. Changes (writes,
+ * rotations, deletions, key changes, leases) are recorded twice: an {@code INTENT} event before the
+ * backend is touched, so that nothing changes unless the sink can record it, and the outcome after.
  * Values returned are fresh copies the caller owns and may wipe.
  *
  * <p>Thread-safe: one room serves all threads of a service. Background work (refreshes, change
  * listeners, scheduled rotations) runs on the room's own daemon threads ({@code strongroom-N}), or,
- * for refreshes and listeners, on the executor given to the builder. {@link #close()} on the room
- * stops those threads, wipes cached values and closes the backend; closing a view does nothing.
+ * for refreshes and listeners, on the executor given to the builder; lease renewals and lease
+ * listeners run on the lease thread ({@code strongroom-lease}, see {@link LeaseListener}). {@link
+ * #close()} on the room revokes its leases, stops those threads, wipes cached values, closes the
+ * backend and then the audit sinks; closing a view does nothing.
  */
 public final class Strongroom implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Strongroom.class);
@@ -190,7 +208,7 @@ public final class Strongroom implements AutoCloseable {
     String full = full(name);
     authorize(Operation.WRITE, "write", full);
     SecretVersion version =
-        run(
+        change(
             "write",
             full,
             () -> {
@@ -251,7 +269,7 @@ public final class Strongroom implements AutoCloseable {
   public void delete(String name) {
     String full = full(name);
     authorize(Operation.DELETE, "delete", full);
-    run(
+    change(
         "delete",
         full,
         () -> {
@@ -267,7 +285,7 @@ public final class Strongroom implements AutoCloseable {
   public void undelete(String name) {
     String full = full(name);
     authorize(Operation.DELETE, "undelete", full);
-    run(
+    change(
         "undelete",
         full,
         () -> {
@@ -287,7 +305,7 @@ public final class Strongroom implements AutoCloseable {
     for (long v : versions) {
       list.add(v);
     }
-    run(
+    change(
         "destroy",
         full,
         () -> {
@@ -333,9 +351,9 @@ public final class Strongroom implements AutoCloseable {
 
   private void deliver(String relative, String full, SecretCache.Entry entry, SecretListener l) {
     try {
-      record("read", full, entry.version().version(), AccessRecorder.OK);
+      record("read", full, entry.version().version(), AccessRecorder.OK, "change listener");
     } catch (AccessDeniedException e) {
-      LOG.warn("change of secret '{}' not delivered: the access recorder failed", full);
+      LOG.warn("change of secret '{}' not delivered: the audit sink failed", full);
       return;
     }
     try (SecretValue lent = copy(entry.value())) {
@@ -366,7 +384,7 @@ public final class Strongroom implements AutoCloseable {
     String full = full(name);
     authorize(Operation.ROTATE, "rotate", full);
     return relative(
-        run("rotate", full, () -> core.rotate(full, rotator), SecretVersion::version, v -> {}));
+        change("rotate", full, () -> core.rotate(full, rotator), SecretVersion::version, v -> {}));
   }
 
   /**
@@ -492,6 +510,204 @@ public final class Strongroom implements AutoCloseable {
     return "kek/" + kekName;
   }
 
+  // ---------------------------------------------------------------- leases
+
+  /**
+   * Acquires dynamic credentials at {@code path} from the backend's lease provider (for Vault, e.g.
+   * {@code database/creds/app}). The room renews the lease, replaces the credential before its
+   * maximum TTL or when renewal is refused, and revokes it when the room closes; read its fields
+   * each time they are needed (see {@link LeasedCredential}), they are refused after the lease's
+   * end. Checked against the view's scopes as {@link Operation#LEASE} on {@code path} and audited
+   * as {@code lease} (an intent before the backend is asked, then the outcome); renewals,
+   * rotations, expiry and revocation are audited as {@code lease.renewed} and so on.
+   *
+   * @throws NotFoundException if the backend issues no dynamic credentials (use {@link
+   *     #leaseSecret} for a static secret)
+   * @throws IllegalStateException on a tenant view (dynamic credentials are not per tenant), or if
+   *     the room is closed
+   */
+  public LeasedCredential lease(String path) {
+    Names.check(path);
+    if (!namespace.isEmpty()) {
+      throw new IllegalStateException(
+          "expected a room or scoped view but this is a tenant view; lease dynamic credentials"
+              + " through the room");
+    }
+    authorize(Operation.LEASE, "lease", path);
+    return change(
+        "lease",
+        path,
+        () -> {
+          LeaseProvider provider =
+              core.leaseProvider()
+                  .orElseThrow(
+                      () ->
+                          new NotFoundException(
+                              "the backend issues no dynamic credentials (it has no lease"
+                                  + " provider); lease a static secret with leaseSecret(...)"));
+          return core.leases().acquire(provider, path);
+        },
+        c -> 0,
+        LeasedCredential::revoke);
+  }
+
+  /**
+   * Just-in-time access to a static secret: a lease the room issues itself on a copy of the CURRENT
+   * value of {@code name}, on any backend. The lease lasts {@code ttl}, is renewed up to {@code
+   * maxTtl}, and then ends: the copy is wiped and {@link LeasedCredential#field} refuses it (its
+   * single field is {@code "value"}). {@link LeasedCredential#revoke()} ends it early; closing the
+   * room revokes it. The credential's path is the secret's full name. Checked against the view's
+   * scopes as {@link Operation#LEASE} on {@code name} (LEASE alone grants the time-bounded value)
+   * and audited as {@code lease} with the version leased.
+   *
+   * @throws IllegalArgumentException unless {@code 0 < ttl <= maxTtl}
+   * @throws NotFoundException if the secret does not exist
+   */
+  public LeasedCredential leaseSecret(String name, Duration ttl, Duration maxTtl) {
+    Objects.requireNonNull(ttl, "ttl");
+    Objects.requireNonNull(maxTtl, "maxTtl");
+    if (ttl.isNegative() || ttl.isZero() || maxTtl.compareTo(ttl) < 0) {
+      throw new IllegalArgumentException(
+          "expected 0 < ttl <= maxTtl but were ttl=" + ttl + ", maxTtl=" + maxTtl);
+    }
+    String full = full(name);
+    authorize(Operation.LEASE, "lease", full);
+    Issued issued =
+        run(
+            "lease",
+            full,
+            () -> {
+              SecretCache.Entry entry = core.cache().get(full);
+              LeasedCredential credential =
+                  core.leases().issue(full, () -> copy(entry.value()), ttl, maxTtl);
+              return new Issued(credential, entry.version().version());
+            },
+            Issued::version,
+            i -> i.credential().revoke());
+    return issued.credential();
+  }
+
+  private record Issued(LeasedCredential credential, long version) {}
+
+  /**
+   * Calls {@code listener} for every event (renewed, rotated, expired, revoked, failed) of the
+   * room's leases that this view may see: leases on paths its scopes allow {@link Operation#LEASE}
+   * on, within its namespace. Listeners run on the lease thread (see {@link LeaseListener}).
+   *
+   * @return what stops the delivery
+   */
+  public Registration onLeaseEvent(LeaseListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    LeaseListener visible =
+        event -> {
+          if (event.path().startsWith(namespace) && allowed(Operation.LEASE, event.path())) {
+            listener.onEvent(event);
+          }
+        };
+    core.leases().addListener(visible);
+    return () -> core.leases().removeListener(visible);
+  }
+
+  // ------------------------------------------------------------ env migration
+
+  /**
+   * Resolves the {@code strongroom:} references ({@code strongroom:NAME}, {@code ?version=N},
+   * {@code ?stage=S}) held by this process's environment variables and system properties (a
+   * property wins over a variable of the same name) through this view, so that {@code
+   * DB_PASSWORD=strongroom:db/password} replaces a hardcoded password. Each lookup is checked and
+   * audited as a {@code read}. Variables that are not references are ignored.
+   *
+   * @return the secrets by variable name, in name order; the caller owns and may wipe them
+   * @throws IllegalArgumentException if a value starts with {@code strongroom:} but is malformed
+   * @throws NotFoundException if a referenced secret does not exist (values resolved so far are
+   *     wiped)
+   */
+  public Map<String, SecretValue> resolveEnvironment() {
+    return EnvReferences.resolveSystem(reference -> secret(SecretRef.parse(reference)));
+  }
+
+  /** Same as {@link #importEnv(Path, String)} with no prefix. */
+  public List<SecretVersion> importEnv(Path envFile) {
+    return importEnv(envFile, "");
+  }
+
+  /**
+   * Imports an env file ({@code KEY=value} lines; syntax in {@link EnvFile}) into this view: each
+   * entry becomes the new CURRENT version of a secret named {@code prefix} + the key in lower case
+   * with {@code _} as the path separator: {@code DB_PASSWORD} becomes {@code db/password}, {@code
+   * STRIPE__API_KEY} becomes {@code stripe/api/key} (runs of {@code _} count once, leading and
+   * trailing ones are dropped). Every name is checked, for collisions and against the view's scopes
+   * ({@link Operation#WRITE}), before anything is written; each write is audited. If the backend
+   * fails mid-way, the entries written before it stay written.
+   *
+   * @param prefix empty, or a name prefix ending with {@code /} such as {@code legacy/}
+   * @return the versions written, in file order
+   * @throws IllegalArgumentException if a key maps to an invalid name or two keys map to the same
+   *     name (messages name keys and lines, never values)
+   * @throws NotFoundException if the file does not exist
+   */
+  public List<SecretVersion> importEnv(Path envFile, String prefix) {
+    Objects.requireNonNull(envFile, "envFile");
+    Objects.requireNonNull(prefix, "prefix");
+    if (!prefix.isEmpty()) {
+      if (!prefix.endsWith("/")) {
+        throw new IllegalArgumentException(
+            "expected an empty prefix or one ending with '/' such as legacy/ but it did not end"
+                + " with '/'");
+      }
+      Names.checkPrefix(prefix);
+    }
+    EnvFile env = EnvFile.parse(envFile);
+    try {
+      Map<String, EnvFile.Entry> byName = new LinkedHashMap<>();
+      for (EnvFile.Entry entry : env.entries()) {
+        String name = prefix + envSecretName(entry);
+        full(name);
+        EnvFile.Entry previous = byName.putIfAbsent(name, entry);
+        if (previous != null) {
+          throw new IllegalArgumentException(
+              "expected each variable to map to its own secret but "
+                  + previous.key()
+                  + " (line "
+                  + previous.line()
+                  + ") and "
+                  + entry.key()
+                  + " (line "
+                  + entry.line()
+                  + ") both map to '"
+                  + name
+                  + "'");
+        }
+      }
+      for (String name : byName.keySet()) {
+        authorize(Operation.WRITE, "write", full(name));
+      }
+      List<SecretVersion> written = new ArrayList<>();
+      byName.forEach((name, entry) -> written.add(put(name, entry.value())));
+      return List.copyOf(written);
+    } finally {
+      env.wipe();
+    }
+  }
+
+  private static String envSecretName(EnvFile.Entry entry) {
+    StringBuilder name = new StringBuilder();
+    for (String part : entry.key().toLowerCase(Locale.ROOT).split("_+")) {
+      if (!part.isEmpty()) {
+        name.append(name.length() == 0 ? "" : "/").append(part);
+      }
+    }
+    if (name.length() == 0) {
+      throw new IllegalArgumentException(
+          "expected variable "
+              + entry.key()
+              + " (line "
+              + entry.line()
+              + ") to hold a letter or digit to name a secret after");
+    }
+    return name.toString();
+  }
+
   // ----------------------------------------------------------------- views
 
   /**
@@ -559,7 +775,11 @@ public final class Strongroom implements AutoCloseable {
     Objects.requireNonNull(keyName, "keyName");
     authorizeKey(operation, opName, keyName);
     String backendName = backendKeyName(keyName, opName);
-    return run(opName, "kek/" + backendName, () -> action.apply(backendName), version, v -> {});
+    Supplier<T> call = () -> action.apply(backendName);
+    String name = "kek/" + backendName;
+    return operation == Operation.READ
+        ? run(opName, name, call, version, v -> {})
+        : change(opName, name, call, version, v -> {});
   }
 
   RoomCore core() {
@@ -614,21 +834,31 @@ public final class Strongroom implements AutoCloseable {
                 + name
                 + "' in this view");
     try {
-      record(opName, name, 0, AccessRecorder.DENIED);
+      record(opName, name, 0, AccessRecorder.DENIED, "not allowed in this view");
     } catch (AccessDeniedException e) {
       denied.addSuppressed(e);
     }
     return denied;
   }
 
-  private void record(String opName, String name, long version, String outcome) {
+  private void record(String opName, String name, long version, String outcome, String detail) {
     try {
-      core.recorder().record(core.principal(), opName, name, version, outcome);
+      core.recorder().record(core.principal(), opName, name, version, outcome, detail);
     } catch (RuntimeException e) {
       throw new AccessDeniedException(
-          "access refused: the access recorder failed to record " + opName + " of '" + name + "'",
-          e);
+          "access refused: the audit sink failed to record " + opName + " of '" + name + "'", e);
     }
+  }
+
+  /** As {@link #run}, after recording the intent: nothing changes unless the sinks can record. */
+  private <T> T change(
+      String opName,
+      String name,
+      Supplier<T> action,
+      ToLongFunction<T> version,
+      Consumer<T> discard) {
+    record(opName, name, 0, AccessRecorder.INTENT, "");
+    return run(opName, name, action, version, discard);
   }
 
   private <T> T run(
@@ -648,7 +878,7 @@ public final class Strongroom implements AutoCloseable {
       throw e;
     }
     try {
-      record(opName, name, version.applyAsLong(result), AccessRecorder.OK);
+      record(opName, name, version.applyAsLong(result), AccessRecorder.OK, "");
     } catch (AccessDeniedException e) {
       discard.accept(result);
       throw e;
@@ -658,7 +888,7 @@ public final class Strongroom implements AutoCloseable {
 
   private void recordFailure(String opName, String name, String outcome, RuntimeException cause) {
     try {
-      record(opName, name, 0, outcome);
+      record(opName, name, 0, outcome, cause.getClass().getSimpleName());
     } catch (AccessDeniedException denied) {
       denied.addSuppressed(cause);
       throw denied;
@@ -740,7 +970,10 @@ public final class Strongroom implements AutoCloseable {
     return new IllegalArgumentException(message); // no cause: it repeats the credential
   }
 
-  /** What {@link #onChange} and {@link #scheduleRotation} return. Thread-safe. */
+  /**
+   * What {@link #onChange}, {@link #scheduleRotation} and {@link #onLeaseEvent} return.
+   * Thread-safe.
+   */
   @FunctionalInterface
   public interface Registration extends AutoCloseable {
     /** Stops the watch or schedule; idempotent. */
@@ -761,7 +994,8 @@ public final class Strongroom implements AutoCloseable {
     private long maximumSize = 10_000;
     private Executor executor;
     private String principal = "anonymous";
-    private AccessRecorder recorder = AccessRecorder.NOOP;
+    private final List<AuditSink> sinks = new ArrayList<>();
+    private ScheduledExecutorService leaseScheduler;
 
     private Builder() {}
 
@@ -828,11 +1062,23 @@ public final class Strongroom implements AutoCloseable {
     }
 
     /**
-     * The hook told of every access (the audit module's entry point; the type is internal and may
-     * change). Fail-closed: if it throws, the access is refused.
+     * Adds a sink that records every access and every failure of the room and its views (call it
+     * again for more sinks; each event goes to each sink in order), such as {@link
+     * AuditSinks#jsonLines} or {@link AuditSinks#slf4j()}. Without a sink nothing is recorded.
+     *
+     * <p>Fail-closed: if a sink throws, the access is refused with {@link AccessDeniedException} (a
+     * value already read is wiped, not returned), and a change is not attempted when its {@code
+     * INTENT} event cannot be recorded. For fail-open auditing, give a sink that catches its own
+     * failures. The room takes ownership of the sink and closes it last when the room closes.
      */
-    public Builder recorder(AccessRecorder recorder) {
-      this.recorder = Objects.requireNonNull(recorder, "recorder");
+    public Builder audit(AuditSink sink) {
+      sinks.add(Objects.requireNonNull(sink, "sink"));
+      return this;
+    }
+
+    /** Test hook: where the room's lease manager runs; the manager's own thread if not set. */
+    Builder leaseScheduler(ScheduledExecutorService scheduler) {
+      this.leaseScheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
 
@@ -864,7 +1110,8 @@ public final class Strongroom implements AutoCloseable {
                   maximumSize,
                   executor,
                   principal,
-                  recorder));
+                  AuditRecorder.of(clock, sinks),
+                  leaseScheduler));
       return new Strongroom(core, true, "", RoomCore.DEFAULT_KEK, List.of());
     }
 

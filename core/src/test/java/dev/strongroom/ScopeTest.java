@@ -10,32 +10,23 @@ import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.internal.room.AccessRecorder;
 import dev.strongroom.testing.MutableClock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ScopeTest {
   private final MutableClock clock = MutableClock.create();
-  private final List<String> records = new CopyOnWriteArrayList<>();
-  private final AtomicBoolean recorderBroken = new AtomicBoolean();
+  private final RecordingSink sink = new RecordingSink();
+  private final List<String> records = sink.records;
   private final Strongroom room =
       Strongroom.builder()
           .backend(MemoryBackend.create(clock))
           .clock(clock)
           .executor(Runnable::run)
           .principal("orders-service")
-          .recorder(
-              (principal, operation, name, version, outcome) -> {
-                if (recorderBroken.get()) {
-                  throw new IllegalStateException("audit disk full");
-                }
-                records.add(
-                    principal + " " + operation + " " + name + " " + version + " " + outcome);
-              })
+          .audit(sink)
           .build();
 
   @AfterEach
@@ -105,36 +96,36 @@ class ScopeTest {
   }
 
   @Test
-  void recorder_missingSecret_recordedAsNotFound() {
+  void audit_missingSecret_recordedAsNotFound() {
     assertThrows(NotFoundException.class, () -> room.secret("nope"));
     assertEquals(List.of("orders-service read nope 0 not_found"), records);
   }
 
   @Test
-  void recorderThrows_readIsRefusedAndNoValueReleased() {
+  void auditThrows_readIsRefusedAndNoValueReleased() {
     room.put("db/password", SecretValue.ofUtf8("pw"));
     room.secret("db/password");
-    recorderBroken.set(true);
+    sink.broken.set(true);
 
     AccessDeniedException e =
         assertThrows(AccessDeniedException.class, () -> room.secret("db/password"));
-    assertTrue(e.getMessage().contains("recorder"), e.getMessage());
+    assertTrue(e.getMessage().contains("audit sink"), e.getMessage());
     assertTrue(e.getCause() instanceof IllegalStateException);
     assertThrows(
         AccessDeniedException.class,
         () -> room.decrypt(new byte[] {1, 2}, EncryptionContext.empty()));
     assertThrows(AccessDeniedException.class, () -> room.list(""));
 
-    recorderBroken.set(false);
+    sink.broken.set(false);
     assertEquals("pw", room.secret("db/password").copyUtf8String());
   }
 
   @Test
-  void recorderThrows_changeListenerNotCalled() {
+  void auditThrows_changeListenerNotCalled() {
     room.put("a", SecretValue.ofUtf8("one"));
     List<String> seen = new CopyOnWriteArrayList<>();
     room.onChange("a", (n, v, value) -> seen.add(value.copyUtf8String()));
-    recorderBroken.set(true);
+    sink.broken.set(true);
 
     assertThrows(AccessDeniedException.class, () -> room.put("a", SecretValue.ofUtf8("two")));
 
@@ -142,15 +133,15 @@ class ScopeTest {
   }
 
   @Test
-  void recorderThrowsOnDeniedCall_stillDenied() {
+  void auditThrowsOnDeniedCall_stillDenied() {
     Strongroom view = room.scoped(AccessPolicy.allow("x", Operation.READ));
-    recorderBroken.set(true);
+    sink.broken.set(true);
     AccessDeniedException e = assertThrows(AccessDeniedException.class, () -> view.secret("y"));
     assertEquals(1, e.getSuppressed().length);
   }
 
   @Test
-  void recorder_neverSeesSecretValue() {
+  void audit_neverSeesSecretValue() {
     room.put("a", SecretValue.ofUtf8("CANARY-recorder"));
     room.secret("a");
     room.rotate("a", c -> SecretValue.ofUtf8("CANARY-recorder-2"));
@@ -159,11 +150,46 @@ class ScopeTest {
   }
 
   @Test
-  void noopRecorder_isDefault() {
-    AccessRecorder.NOOP.record("p", "read", "x", 0, AccessRecorder.OK);
+  void noAuditSink_roomWorks() {
     try (Strongroom plain = Strongroom.open("memory:")) {
       plain.put("a", SecretValue.ofUtf8("x"));
       assertEquals("x", plain.secret("a").copyUtf8String());
     }
+  }
+
+  @Test
+  void auditThrows_writeRefusedBeforeBackendIsTouched() {
+    room.put("a", SecretValue.ofUtf8("one"));
+    sink.broken.set(true);
+
+    assertThrows(AccessDeniedException.class, () -> room.put("a", SecretValue.ofUtf8("two")));
+    assertThrows(AccessDeniedException.class, () -> room.delete("a"));
+    assertThrows(
+        AccessDeniedException.class, () -> room.rotate("a", c -> SecretValue.ofUtf8("three")));
+    assertThrows(AccessDeniedException.class, () -> room.keys().rotate("default"));
+
+    sink.broken.set(false);
+    assertEquals(1, room.metadata("a").latestVersion());
+    assertEquals("one", room.secret("a").copyUtf8String());
+  }
+
+  @Test
+  void audit_write_recordsIntentThenOutcome() {
+    room.put("a", SecretValue.ofUtf8("one"));
+
+    assertEquals(
+        List.of("orders-service write a 0 intent", "orders-service write a 1 ok"), records);
+  }
+
+  @Test
+  void close_closesAuditSinkAfterRevokingLeases() {
+    room.put("a", SecretValue.ofUtf8("one"));
+    room.leaseSecret("a", java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(5));
+    records.clear();
+
+    room.close();
+
+    assertTrue(sink.closed.get());
+    assertEquals(List.of("orders-service lease.revoked a 0 ok"), records);
   }
 }

@@ -36,7 +36,13 @@ public record AuditEvent(
     /** The resource or version does not exist. */
     NOT_FOUND,
     /** Failed for another reason (backend down, integrity failure). */
-    ERROR
+    ERROR,
+    /**
+     * About to be attempted: a room records this before a change reaches the backend (a write, a
+     * rotation, a deletion, a lease), so that no change happens unless the sink could record it; a
+     * second event with the same operation and resource tells how it ended.
+     */
+    INTENT
   }
 
   /** Checks the fields. */

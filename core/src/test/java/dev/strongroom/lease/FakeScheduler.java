@@ -16,18 +16,19 @@ import java.util.concurrent.TimeUnit;
  * A deterministic scheduler over a {@link TestClock}: nothing runs until {@link #advance} moves the
  * clock, task by task, to each due time in order (ties in submission order), on the test thread.
  */
-final class FakeScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class FakeScheduler extends AbstractExecutorService
+    implements ScheduledExecutorService {
   private final TestClock clock;
   private final PriorityQueue<Task<?>> queue = new PriorityQueue<>();
   private long sequence;
   private boolean shutdown;
 
-  FakeScheduler(TestClock clock) {
+  public FakeScheduler(TestClock clock) {
     this.clock = clock;
   }
 
   /** Moves the clock forward by {@code duration}, running every task that falls due on the way. */
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     Instant target = clock.instant().plus(duration);
     while (true) {
       Task<?> next;
@@ -47,11 +48,11 @@ final class FakeScheduler extends AbstractExecutorService implements ScheduledEx
   }
 
   /** Runs what is due now. */
-  void runDue() {
+  public void runDue() {
     advance(Duration.ZERO);
   }
 
-  synchronized int pending() {
+  public synchronized int pending() {
     return (int) queue.stream().filter(t -> !t.isCancelled()).count();
   }
 

@@ -3,10 +3,13 @@ package dev.strongroom.testing;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.exception.BackendUnavailableException;
+import dev.strongroom.lease.Lease;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.GeneratedKey;
 import dev.strongroom.spi.KeyEncryptionService;
 import dev.strongroom.spi.KeyInfo;
+import dev.strongroom.spi.LeaseProvider;
+import dev.strongroom.spi.LeasedSecret;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -16,6 +19,7 @@ import dev.strongroom.spi.UnwrapRequest;
 import dev.strongroom.spi.WrapRequest;
 import dev.strongroom.spi.WrappedKey;
 import dev.strongroom.spi.WriteRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,9 +76,41 @@ public final class FaultInjectingBackend implements Backend {
     return keys;
   }
 
+  /** The delegate's lease provider, if any, failing like every other call. */
+  @Override
+  public Optional<LeaseProvider> leases() {
+    return delegate.leases().map(Leases::new);
+  }
+
   @Override
   public void close() {
     delegate.close();
+  }
+
+  private final class Leases implements LeaseProvider {
+    private final LeaseProvider d;
+
+    Leases(LeaseProvider d) {
+      this.d = d;
+    }
+
+    @Override
+    public LeasedSecret acquire(String path) {
+      check();
+      return d.acquire(path);
+    }
+
+    @Override
+    public Lease renew(String leaseId, Duration increment) {
+      check();
+      return d.renew(leaseId, increment);
+    }
+
+    @Override
+    public void revoke(String leaseId) {
+      check();
+      d.revoke(leaseId);
+    }
   }
 
   private final class Store implements SecretStore {

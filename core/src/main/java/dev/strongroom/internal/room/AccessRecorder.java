@@ -1,19 +1,20 @@
 package dev.strongroom.internal.room;
 
 /**
- * The hook a room calls for every access, before it hands anything out: the audit module plugs in
- * here. Fail-closed: if {@link #record} throws, the room refuses the access with {@link
+ * The hook a room calls for every access, before it hands anything out; the public builder adapts
+ * the configured {@link dev.strongroom.audit.AuditSink}s to it ({@link AuditRecorder}).
+ * Fail-closed: if {@link #record} throws, the room refuses the access with {@link
  * dev.strongroom.exception.AccessDeniedException} (a value it read is wiped, not returned). Never
  * given a secret value.
  *
  * <p>Implementations must be thread-safe: rooms call them from caller threads and from their
- * refresh threads. Not for public use: this hook will be wired to the audit module.
+ * refresh and lease threads. Not for public use.
  */
 @FunctionalInterface
 public interface AccessRecorder {
 
   /** Records nothing. */
-  AccessRecorder NOOP = (principal, operation, name, version, outcome) -> {};
+  AccessRecorder NOOP = (principal, operation, name, version, outcome, detail) -> {};
 
   /** Outcome of an access that succeeded. */
   String OK = "ok";
@@ -27,14 +28,20 @@ public interface AccessRecorder {
   /** Outcome of an access that failed otherwise. */
   String ERROR = "error";
 
+  /** Outcome recorded before a change is attempted; a second record tells how it ended. */
+  String INTENT = "intent";
+
   /**
    * Records one access.
    *
    * @param principal who accessed (the room's configured principal)
    * @param operation what was done, such as {@code read}, {@code write}, {@code rotate}
-   * @param name the full secret name, or {@code kek/NAME} for key operations
+   * @param name the full secret name, {@code kek/NAME} for key operations, or a lease path
    * @param version the secret or key version involved, or 0 if none
-   * @param outcome {@link #OK}, {@link #DENIED}, {@link #NOT_FOUND} or {@link #ERROR}
+   * @param outcome {@link #OK}, {@link #DENIED}, {@link #NOT_FOUND}, {@link #ERROR} or {@link
+   *     #INTENT}
+   * @param detail a short note (an exception's class name, a lease id), never a value; may be empty
    */
-  void record(String principal, String operation, String name, long version, String outcome);
+  void record(
+      String principal, String operation, String name, long version, String outcome, String detail);
 }

@@ -7,8 +7,11 @@ import dev.strongroom.envelope.Envelope;
 import dev.strongroom.envelope.Kek;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.lease.LeaseEvent;
+import dev.strongroom.lease.LeaseManager;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.KeyEncryptionService;
+import dev.strongroom.spi.LeaseProvider;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.SecretVersion;
@@ -28,6 +31,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state every view of one room shares: the backend, the secret cache, the envelopes per KEK,
@@ -48,6 +53,7 @@ public final class RoomCore implements AutoCloseable {
   public static final String DEFAULT_KEK = "default";
 
   private static final String CONTEXT_KEY = "strongroom:secret";
+  private static final Logger LOG = LoggerFactory.getLogger(RoomCore.class);
 
   private final Settings settings;
   private final Backend backend;
@@ -58,6 +64,7 @@ public final class RoomCore implements AutoCloseable {
   private final AccessRecorder recorder;
   private final ScheduledExecutorService scheduler;
   private final SecretCache cache;
+  private final LeaseManager leases;
   private final ConcurrentHashMap<String, Envelope> envelopes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<
           String, CopyOnWriteArrayList<BiConsumer<String, SecretCache.Entry>>>
@@ -86,6 +93,12 @@ public final class RoomCore implements AutoCloseable {
             s.maximumSize,
             executor,
             this::announce);
+    LeaseManager.Builder leaseBuilder = LeaseManager.builder().clock(clock);
+    if (s.leaseScheduler != null) {
+      leaseBuilder.scheduler(s.leaseScheduler);
+    }
+    this.leases = leaseBuilder.build();
+    leases.addListener(this::auditLease);
   }
 
   /**
@@ -99,6 +112,7 @@ public final class RoomCore implements AutoCloseable {
    * @param executor where refreshes and listeners run; null for the room's own threads
    * @param principal who the room acts for, in access records
    * @param recorder the access hook
+   * @param leaseScheduler where lease renewals run; null for the lease manager's own thread
    */
   public record Settings(
       Backend backend,
@@ -108,7 +122,8 @@ public final class RoomCore implements AutoCloseable {
       long maximumSize,
       Executor executor,
       String principal,
-      AccessRecorder recorder) {}
+      AccessRecorder recorder,
+      ScheduledExecutorService leaseScheduler) {}
 
   /** A core over {@code settings}. */
   public static RoomCore create(Settings settings) {
@@ -143,6 +158,16 @@ public final class RoomCore implements AutoCloseable {
   /** The KEK service. */
   public KeyEncryptionService keys() {
     return keys;
+  }
+
+  /** The lease manager, owned by the room: closing the room revokes every lease. */
+  public LeaseManager leases() {
+    return leases;
+  }
+
+  /** The backend's provider of dynamic credentials, if it has one. */
+  public Optional<LeaseProvider> leaseProvider() {
+    return backend.leases();
   }
 
   /** The cache of CURRENT values. */
@@ -343,9 +368,45 @@ public final class RoomCore implements AutoCloseable {
     return EncryptionContext.of(CONTEXT_KEY, name);
   }
 
-  /** Stops the threads, wipes cached values and closes the backend. */
+  /**
+   * Records what happened to a lease. A failing recorder cannot refuse anything here (the event
+   * already happened), so the failure is logged.
+   */
+  private void auditLease(LeaseEvent event) {
+    boolean failed = event.type() == LeaseEvent.Type.FAILED;
+    String operation = "lease." + event.type().name().toLowerCase(java.util.Locale.ROOT);
+    String detail =
+        failed
+            ? event.failure().map(f -> f.getClass().getSimpleName()).orElse("")
+            : event.lease().id();
+    try {
+      recorder.record(
+          principal,
+          operation,
+          event.path(),
+          0,
+          failed ? AccessRecorder.ERROR : AccessRecorder.OK,
+          detail);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "could not audit {} of lease on '{}': {}",
+          operation,
+          event.path(),
+          e.getClass().getName());
+    }
+  }
+
+  /**
+   * Revokes every lease, stops the threads, wipes cached values, closes the backend and then the
+   * audit sinks (last, so that the revocations are recorded).
+   */
   @Override
   public void close() {
+    try {
+      leases.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing the lease manager failed: {}", e.getClass().getName());
+    }
     cache.close();
     scheduler.shutdownNow();
     try {
@@ -356,7 +417,13 @@ public final class RoomCore implements AutoCloseable {
     envelopes.values().forEach(Envelope::invalidateCaches);
     envelopes.clear();
     listeners.clear();
-    backend.close();
+    try {
+      backend.close();
+    } finally {
+      if (recorder instanceof AuditRecorder) {
+        ((AuditRecorder) recorder).close();
+      }
+    }
   }
 
   private static ThreadFactory threads() {
