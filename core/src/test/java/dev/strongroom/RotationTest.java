@@ -130,7 +130,8 @@ class RotationTest {
   @Test
   void scheduleRotation_runsOnSchedulerUntilCancelled() throws InterruptedException {
     room.put("a", SecretValue.ofUtf8("v"));
-    CountDownLatch twice = new CountDownLatch(2);
+    // Fixed-delay runs are sequential: when the third run starts, two rotations have completed.
+    CountDownLatch twice = new CountDownLatch(3);
     List<String> threads = new ArrayList<>();
     Strongroom.Registration schedule =
         room.scheduleRotation(
