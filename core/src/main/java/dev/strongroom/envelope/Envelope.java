@@ -83,6 +83,7 @@ public final class Envelope {
     this.decryptionKeys =
         Caffeine.newBuilder()
             .maximumSize(policy.maxDecryptionKeys())
+            .executor(Runnable::run) // evict on the caller's thread: the bound holds at once
             .expireAfterWrite(policy.maxAge().toNanos(), TimeUnit.NANOSECONDS)
             .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
             .build();
@@ -148,13 +149,24 @@ public final class Envelope {
    */
   public OutputStream encryptingStream(OutputStream sink, EncryptionContext context)
       throws IOException {
+    return encryptingStream(sink, context, null);
+  }
+
+  /**
+   * As {@link #encryptingStream(OutputStream, EncryptionContext)}; a non-null salt is for vectors.
+   */
+  OutputStream encryptingStream(OutputStream sink, EncryptionContext context, byte[] salt)
+      throws IOException {
     Objects.requireNonNull(sink, "sink");
     Objects.requireNonNull(context, "context");
     DataKeyMaterial material = reserveEncryption(0).material();
     byte[] header = material.header().clone();
     header[1] = EnvelopeHeader.SUITE_STREAM;
     sink.write(header);
-    return Cobblestone.encryptingStream(sink, material.streamKey(), streamContext(header, context));
+    byte[] streamContext = streamContext(header, context);
+    return salt == null
+        ? Cobblestone.encryptingStream(sink, material.streamKey(), streamContext)
+        : Cobblestone.encryptingStream(sink, material.streamKey(), streamContext, salt);
   }
 
   /**
@@ -203,7 +215,8 @@ public final class Envelope {
     if (bodyLength < AesGcm.TAG_LENGTH) {
       throw new InvalidCiphertextException();
     }
-    DataKeyMaterial material = decryptionMaterial(ciphertext, header, bodyLength);
+    DataKeyMaterial material =
+        decryptionMaterial(ciphertext, header, bodyLength - AesGcm.TAG_LENGTH);
     byte[] out = new byte[bodyLength - AesGcm.TAG_LENGTH];
     try {
       AesGcm.decrypt(
@@ -354,12 +367,17 @@ public final class Envelope {
     }
   }
 
+  /** The materials to open a message of {@code length} plaintext bytes under {@code header}. */
   private DataKeyMaterial decryptionMaterial(
-      byte[] ciphertext, EnvelopeHeader header, long bodyLength) {
+      byte[] ciphertext, EnvelopeHeader header, long length) {
+    if (length > policy.maxBytes()) {
+      decryptMisses.increment(); // too large for any cached DEK, as when it was encrypted
+      return unwrap(ciphertext, header);
+    }
     ByteBuffer key = ByteBuffer.wrap(Arrays.copyOf(ciphertext, header.length()));
     key.put(1, (byte) 0); // the suite does not change the DEK: streams and messages share entries
     DataKeyMaterial material = decryptionKeys.getIfPresent(key);
-    if (material != null && reserve(material, bodyLength) > 0) {
+    if (material != null && reserve(material, length) > 0) {
       decryptHits.increment();
       return material;
     }
@@ -369,7 +387,7 @@ public final class Envelope {
         decryptionKeys.asMap().remove(key, material);
       }
       material = decryptionKeys.get(key, k -> unwrap(ciphertext, header));
-    } while (reserve(material, bodyLength) < 0);
+    } while (reserve(material, length) < 0);
     return material;
   }
 

@@ -7,36 +7,53 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand. Thread-safe. */
+/** A clock that tests move by hand. Thread-safe. */
 public final class MutableClock extends Clock {
   private final AtomicReference<Instant> now;
+  private final ZoneId zone;
 
-  private MutableClock(Instant start) {
-    this.now = new AtomicReference<>(start);
+  private MutableClock(AtomicReference<Instant> now, ZoneId zone) {
+    this.now = now;
+    this.zone = zone;
   }
 
-  /** A clock reading {@code 2030-01-01T00:00:00Z} until moved. */
+  /** A clock standing at {@code start}, in UTC. */
+  public static MutableClock at(Instant start) {
+    return new MutableClock(new AtomicReference<>(start), ZoneOffset.UTC);
+  }
+
+  /** A clock standing at 2030-01-01T00:00:00Z. */
   public static MutableClock create() {
-    return new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    return at(Instant.parse("2030-01-01T00:00:00Z"));
   }
 
-  /** Moves the clock forward by {@code step}. */
-  public void advance(Duration step) {
-    now.updateAndGet(t -> t.plus(step));
+  /** A clock standing at 2026-01-01T00:00:00Z. */
+  public static MutableClock fixed() {
+    return at(Instant.parse("2026-01-01T00:00:00Z"));
+  }
+
+  /** Moves the clock forward (or back, for a negative amount). */
+  public void advance(Duration amount) {
+    now.updateAndGet(t -> t.plus(amount));
+  }
+
+  /** Sets the clock to {@code instant}. */
+  public void set(Instant instant) {
+    now.set(instant);
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return zone;
+  }
+
+  @Override
+  public Clock withZone(ZoneId newZone) {
+    return new MutableClock(now, newZone);
   }
 
   @Override
   public Instant instant() {
     return now.get();
-  }
-
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
-
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return this;
   }
 }

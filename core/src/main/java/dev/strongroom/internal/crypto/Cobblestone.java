@@ -97,8 +97,11 @@ public final class Cobblestone {
     return encryptingStream(sink, key32, context, salt);
   }
 
-  /** As {@link #encryptingStream(OutputStream, byte[], byte[])} with the given salt; for tests. */
-  static OutputStream encryptingStream(
+  /**
+   * As {@link #encryptingStream(OutputStream, byte[], byte[])} with the given salt; for tests and
+   * known-answer vectors only, since a repeated salt repeats the derived key and nonces.
+   */
+  public static OutputStream encryptingStream(
       OutputStream sink, byte[] key32, byte[] context, byte[] salt) {
     Objects.requireNonNull(sink, "sink");
     checkLength("salt", salt, SALT_LENGTH);
