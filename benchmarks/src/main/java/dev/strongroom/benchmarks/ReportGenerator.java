@@ -320,6 +320,7 @@ public final class ReportGenerator {
   }
 
   static String ratio(double value) {
-    return String.format(Locale.ROOT, value >= 0.1 ? "%.2f×" : "%.2g×", value);
+    String format = value >= 10 ? "%.1f×" : value >= 0.1 ? "%.2f×" : "%.2g×";
+    return String.format(Locale.ROOT, format, value);
   }
 }
