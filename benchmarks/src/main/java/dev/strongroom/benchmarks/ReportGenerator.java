@@ -3,6 +3,8 @@ package dev.strongroom.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.awt.BasicStroke;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * writes {@code PREFIX.md} (ratio tables: each score over raw JCA with a reused cipher at the same
  * benchmark, size and thread count; allocation per operation where {@code -prof gc} ran; the
  * issue's targets, met or missed) and {@code PREFIX.png} (throughput ratio against message size,
- * one series per implementation, log-log). Usage: {@code ReportGenerator PREFIX in.json...}.
+ * one series per implementation, log-log). {@code PREFIX.env.md}, if present (the runner writes the
+ * machine, the JDK and the KEK-call count there), is appended to the markdown. Usage: {@code
+ * ReportGenerator PREFIX in.json...}; {@code ReportGenerator PREFIX PREFIX.json} redoes a report.
  * Stateless.
  */
 public final class ReportGenerator {
@@ -33,6 +37,8 @@ public final class ReportGenerator {
   static final String OURS = "strongroom";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final BasicStroke THICK = new BasicStroke(4f);
+  private static final BasicStroke NORMAL = new BasicStroke(1.5f);
 
   /** One JMH result: benchmark (simple name), impl, size, threads, score and allocation. */
   record Row(
@@ -58,7 +64,12 @@ public final class ReportGenerator {
     JSON.writerWithDefaultPrettyPrinter().writeValue(Path.of(prefix + ".json").toFile(), merged);
     ReportGenerator report = new ReportGenerator(parse(merged));
     String title = Path.of(prefix).getFileName().toString();
-    Files.writeString(Path.of(prefix + ".md"), report.markdown(title));
+    String markdown = report.markdown(title);
+    Path environment = Path.of(prefix + ".env.md");
+    if (Files.exists(environment)) {
+      markdown += "\n" + Files.readString(environment);
+    }
+    Files.writeString(Path.of(prefix + ".md"), markdown);
     report.chart(title, prefix + ".png");
     System.out.println("wrote " + prefix + ".json, .md, .png");
   }
@@ -222,15 +233,14 @@ public final class ReportGenerator {
     for (String benchmark : List.of("EncryptBenchmark.encrypt", "DecryptBenchmark.decrypt")) {
       XYChart chart =
           new XYChartBuilder()
-              .width(800)
-              .height(560)
+              .width(1000)
+              .height(520)
               .title(benchmark.substring(0, benchmark.indexOf('B')) + ", 1 thread (" + title + ")")
               .xAxisTitle("message size (bytes)")
               .yAxisTitle("throughput / raw JCA reused Cipher")
               .build();
       chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
-      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-      chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
       chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
       for (String impl : impls(benchmark, 1)) {
         List<Double> xs = new ArrayList<>();
@@ -246,11 +256,31 @@ public final class ReportGenerator {
         if (!xs.isEmpty()) {
           XYSeries series = chart.addSeries(impl, xs, ys);
           series.setMarker(SeriesMarkers.CIRCLE);
+          series.setLineColor(color(impl));
+          series.setMarkerColor(color(impl));
+          series.setLineStyle(impl.equals(OURS) ? THICK : NORMAL);
         }
       }
       charts.add(chart);
     }
-    BitmapEncoder.saveBitmap(charts, 1, 2, file, BitmapEncoder.BitmapFormat.PNG);
+    BitmapEncoder.saveBitmap(charts, 2, 1, file, BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** One distinct colour per implementation, in the order of {@link Impls#ALL}. */
+  private static Color color(String impl) {
+    Color[] palette = {
+      new Color(0xD62728), // strongroom: red, drawn thick
+      Color.BLACK, // jcaReused: the ceiling
+      new Color(0x7F7F7F),
+      new Color(0x1F77B4),
+      new Color(0x17BECF),
+      new Color(0xFF7F0E),
+      new Color(0x8C564B),
+      new Color(0xBCBD22),
+      new Color(0x9467BD)
+    };
+    int i = List.of(Impls.ALL).indexOf(impl);
+    return i < 0 ? Color.PINK : palette[i];
   }
 
   private List<String> benchmarks() {
