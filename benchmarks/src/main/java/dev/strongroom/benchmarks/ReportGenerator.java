@@ -1,0 +1,356 @@
+package dev.strongroom.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Turns JMH JSON results into the report: merges one or more JSON files into {@code PREFIX.json},
+ * writes {@code PREFIX.md} (ratio tables: each score over raw JCA with a reused cipher at the same
+ * benchmark, size and thread count; allocation per operation where {@code -prof gc} ran; the
+ * issue's targets, met or missed) and {@code PREFIX.png} (throughput ratio against message size,
+ * one series per implementation, log-log). {@code PREFIX.env.md}, if present (the runner writes the
+ * machine, the JDK and the KEK-call count there), is appended to the markdown. Usage: {@code
+ * ReportGenerator PREFIX in.json...}; {@code ReportGenerator PREFIX PREFIX.json} redoes a report.
+ * Stateless.
+ */
+public final class ReportGenerator {
+  static final String BASELINE = "jcaReused";
+  static final String OURS = "strongroom";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final BasicStroke THICK = new BasicStroke(4f);
+  private static final BasicStroke NORMAL = new BasicStroke(1.5f);
+
+  /** One JMH result: benchmark (simple name), impl, size, threads, score and allocation. */
+  record Row(
+      String benchmark, String impl, long size, int threads, double score, Double allocPerOp) {}
+
+  private final List<Row> rows;
+
+  ReportGenerator(List<Row> rows) {
+    this.rows = List.copyOf(rows);
+  }
+
+  /** Entry point: {@code PREFIX in.json...}. */
+  public static void main(String[] args) throws IOException {
+    if (args.length < 2) {
+      System.err.println("usage: ReportGenerator PREFIX in.json...");
+      System.exit(2);
+    }
+    ArrayNode merged = JSON.createArrayNode();
+    for (int i = 1; i < args.length; i++) {
+      JSON.readTree(Path.of(args[i]).toFile()).forEach(merged::add);
+    }
+    String prefix = args[0];
+    JSON.writerWithDefaultPrettyPrinter().writeValue(Path.of(prefix + ".json").toFile(), merged);
+    ReportGenerator report = new ReportGenerator(parse(merged));
+    String title = Path.of(prefix).getFileName().toString();
+    String markdown = report.markdown(title);
+    Path environment = Path.of(prefix + ".env.md");
+    if (Files.exists(environment)) {
+      markdown += "\n" + Files.readString(environment);
+    }
+    Files.writeString(Path.of(prefix + ".md"), markdown);
+    report.chart(title, prefix + ".png");
+    System.out.println("wrote " + prefix + ".json, .md, .png");
+  }
+
+  /** Reads JMH's JSON array. */
+  static List<Row> parse(JsonNode results) {
+    List<Row> out = new ArrayList<>();
+    for (JsonNode r : results) {
+      String benchmark = r.get("benchmark").asText();
+      String name =
+          benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
+      JsonNode params = r.path("params");
+      long size =
+          params.has("size")
+              ? params.get("size").asLong()
+              : params.path("totalMiB").asLong() * 1024 * 1024;
+      JsonNode alloc = r.path("secondaryMetrics").path("gc.alloc.rate.norm").path("score");
+      out.add(
+          new Row(
+              name,
+              params.path("impl").asText(),
+              size,
+              r.path("threads").asInt(1),
+              r.path("primaryMetric").path("score").asDouble(),
+              alloc.isNumber() ? alloc.asDouble() : null));
+    }
+    return out;
+  }
+
+  /** The score of {@code impl} divided by the baseline's at the same point, if both ran. */
+  Optional<Double> ratio(String benchmark, String impl, long size, int threads) {
+    return score(benchmark, impl, size, threads)
+        .flatMap(s -> score(benchmark, BASELINE, size, threads).map(b -> s / b));
+  }
+
+  Optional<Double> score(String benchmark, String impl, long size, int threads) {
+    return rows.stream()
+        .filter(
+            r ->
+                r.benchmark().equals(benchmark)
+                    && r.impl().equals(impl)
+                    && r.size() == size
+                    && r.threads() == threads)
+        .map(Row::score)
+        .findFirst();
+  }
+
+  /** The markdown report. */
+  String markdown(String title) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmark report: ").append(title).append("\n\n");
+    md.append(
+        "Cells: operations per second (ratio to raw JCA AES-256-GCM with a reused `Cipher`, same"
+            + " benchmark, size and thread count). Streams: one operation is the whole stream.\n");
+    for (String benchmark : benchmarks()) {
+      for (int threads : threads(benchmark)) {
+        table(md, benchmark, threads);
+      }
+    }
+    allocations(md);
+    targets(md);
+    return md.toString();
+  }
+
+  private void table(StringBuilder md, String benchmark, int threads) {
+    List<Long> sizes = sizes(benchmark);
+    md.append("\n## ").append(benchmark).append(", ").append(threads).append(" thread");
+    md.append(threads == 1 ? "" : "s").append("\n\n| impl |");
+    sizes.forEach(s -> md.append(' ').append(size(s)).append(" |"));
+    md.append("\n|---|");
+    sizes.forEach(s -> md.append("---|"));
+    md.append('\n');
+    for (String impl : impls(benchmark, threads)) {
+      md.append("| ").append(impl).append(" |");
+      for (long size : sizes) {
+        Optional<Double> score = score(benchmark, impl, size, threads);
+        md.append(' ')
+            .append(score.map(ReportGenerator::count).orElse("–"))
+            .append(
+                ratio(benchmark, impl, size, threads).map(r -> " (" + ratio(r) + ")").orElse(""))
+            .append(" |");
+      }
+      md.append('\n');
+    }
+  }
+
+  private void allocations(StringBuilder md) {
+    List<Row> withAlloc = rows.stream().filter(r -> r.allocPerOp() != null).toList();
+    if (withAlloc.isEmpty()) {
+      return;
+    }
+    md.append("\n## Allocation per operation (`-prof gc`, gc.alloc.rate.norm)\n\n");
+    md.append("| benchmark | impl | size | threads | B/op | B/op per payload byte |\n");
+    md.append("|---|---|---|---|---|---|\n");
+    for (Row r : withAlloc) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %d | %s | %.2f |%n",
+              r.benchmark(),
+              r.impl(),
+              size(r.size()),
+              r.threads(),
+              count(r.allocPerOp()),
+              r.allocPerOp() / r.size()));
+    }
+  }
+
+  private void targets(StringBuilder md) {
+    md.append("\n## Targets (issue 7)\n\n| target | measured | verdict |\n|---|---|---|\n");
+    for (String benchmark : List.of("EncryptBenchmark.encrypt", "DecryptBenchmark.decrypt")) {
+      target(md, benchmark + ": ours / jcaReused at 1 KiB", ratio(benchmark, OURS, 1024, 1), 0.8);
+      target(
+          md, benchmark + ": ours / jcaReused at 1 MiB", ratio(benchmark, OURS, 1 << 20, 1), 0.95);
+      for (long size : List.of(1024L, 1L << 20)) {
+        target(
+            md,
+            benchmark + ": ours 2 threads / 1 thread at " + size(size),
+            score(benchmark, OURS, size, 2)
+                .flatMap(t2 -> score(benchmark, OURS, size, 1).map(t1 -> t2 / t1)),
+            1.8);
+      }
+      target(md, benchmark + ": ours / esdkCached at 1 KiB", over(benchmark, "esdkCached"), 10);
+      target(md, benchmark + ": ours / tinkEnvelope at 1 KiB", over(benchmark, "tinkEnvelope"), 4);
+    }
+    for (String benchmark : List.of("StreamBenchmark.encrypt", "StreamBenchmark.decrypt")) {
+      for (long size : sizes(benchmark)) {
+        target(
+            md,
+            benchmark + ": ours / jcaReused over " + size(size),
+            ratio(benchmark, OURS, size, 1),
+            0.9);
+      }
+    }
+  }
+
+  private Optional<Double> over(String benchmark, String peer) {
+    return score(benchmark, OURS, 1024, 1)
+        .flatMap(ours -> score(benchmark, peer, 1024, 1).map(p -> ours / p));
+  }
+
+  private static void target(StringBuilder md, String what, Optional<Double> value, double goal) {
+    md.append("| ").append(what).append(" ≥ ").append(ratio(goal)).append(" | ");
+    if (value.isEmpty()) {
+      md.append("not run | – |\n");
+      return;
+    }
+    double v = value.get();
+    md.append(ratio(v)).append(" | ");
+    md.append(
+        v >= goal
+            ? "met"
+            : String.format(Locale.ROOT, "missed by %.0f%%", 100 * (goal - v) / goal));
+    md.append(" |\n");
+  }
+
+  /** Writes the chart: ratio against size, encryption and decryption side by side, 1 thread. */
+  void chart(String title, String file) throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    List<XYChart> charts = new ArrayList<>();
+    for (String benchmark : List.of("EncryptBenchmark.encrypt", "DecryptBenchmark.decrypt")) {
+      XYChart chart =
+          new XYChartBuilder()
+              .width(1000)
+              .height(520)
+              .title(benchmark.substring(0, benchmark.indexOf('B')) + ", 1 thread (" + title + ")")
+              .xAxisTitle("message size (bytes)")
+              .yAxisTitle("throughput / raw JCA reused Cipher")
+              .build();
+      chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+      chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+      for (String impl : impls(benchmark, 1)) {
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (long size : sizes(benchmark)) {
+          ratio(benchmark, impl, size, 1)
+              .ifPresent(
+                  r -> {
+                    xs.add((double) size);
+                    ys.add(r);
+                  });
+        }
+        if (!xs.isEmpty()) {
+          XYSeries series = chart.addSeries(impl, xs, ys);
+          series.setMarker(SeriesMarkers.CIRCLE);
+          series.setLineColor(color(impl));
+          series.setMarkerColor(color(impl));
+          series.setLineStyle(impl.equals(OURS) ? THICK : NORMAL);
+        }
+      }
+      charts.add(chart);
+    }
+    BitmapEncoder.saveBitmap(charts, 2, 1, file, BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** One distinct colour per implementation, in the order of {@link Impls#ALL}. */
+  private static Color color(String impl) {
+    Color[] palette = {
+      new Color(0xD62728), // strongroom: red, drawn thick
+      Color.BLACK, // jcaReused: the ceiling
+      new Color(0x7F7F7F),
+      new Color(0x1F77B4),
+      new Color(0x17BECF),
+      new Color(0xFF7F0E),
+      new Color(0x8C564B),
+      new Color(0xBCBD22),
+      new Color(0x9467BD)
+    };
+    int i = List.of(Impls.ALL).indexOf(impl);
+    return i < 0 ? Color.PINK : palette[i];
+  }
+
+  private List<String> benchmarks() {
+    List<String> order =
+        List.of(
+            "EncryptBenchmark.encrypt",
+            "DecryptBenchmark.decrypt",
+            "StreamBenchmark.encrypt",
+            "StreamBenchmark.decrypt");
+    TreeMap<Integer, String> ordered = new TreeMap<>();
+    new TreeSet<>(rows.stream().map(Row::benchmark).toList())
+        .forEach(b -> ordered.put(order.contains(b) ? order.indexOf(b) : 100 + ordered.size(), b));
+    return new ArrayList<>(ordered.values());
+  }
+
+  private List<Integer> threads(String benchmark) {
+    return rows.stream()
+        .filter(r -> r.benchmark().equals(benchmark))
+        .map(Row::threads)
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  private List<Long> sizes(String benchmark) {
+    return rows.stream()
+        .filter(r -> r.benchmark().equals(benchmark))
+        .map(Row::size)
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  /** Implementations in the order of {@link Impls#ALL}, unknown ones last. */
+  private List<String> impls(String benchmark, int threads) {
+    Map<Integer, String> ordered = new TreeMap<>();
+    rows.stream()
+        .filter(r -> r.benchmark().equals(benchmark) && r.threads() == threads)
+        .map(Row::impl)
+        .distinct()
+        .forEach(
+            impl -> {
+              int i = List.of(Impls.ALL).indexOf(impl);
+              ordered.put(i < 0 ? 100 + ordered.size() : i, impl);
+            });
+    return new ArrayList<>(ordered.values());
+  }
+
+  static String size(long bytes) {
+    if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) {
+      return bytes / (1 << 20) + " MiB";
+    }
+    if (bytes >= 1024 && bytes % 1024 == 0) {
+      return bytes / 1024 + " KiB";
+    }
+    return bytes + " B";
+  }
+
+  static String count(double value) {
+    if (value >= 1e6) {
+      return String.format(Locale.ROOT, "%.2f M", value / 1e6);
+    }
+    if (value >= 1e3) {
+      return String.format(Locale.ROOT, "%.1f k", value / 1e3);
+    }
+    return String.format(Locale.ROOT, value >= 10 ? "%.0f" : "%.2f", value);
+  }
+
+  static String ratio(double value) {
+    String format = value >= 10 ? "%.1f×" : value >= 0.1 ? "%.2f×" : "%.2g×";
+    return String.format(Locale.ROOT, format, value);
+  }
+}

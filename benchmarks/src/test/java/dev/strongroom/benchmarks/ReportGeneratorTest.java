@@ -1,0 +1,75 @@
+package dev.strongroom.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportGeneratorTest {
+  private static final String JSON =
+      "["
+          + result("EncryptBenchmark.encrypt", "jcaReused", 1024, 1, 1000.0)
+          + ","
+          + result("EncryptBenchmark.encrypt", "strongroom", 1024, 1, 900.0)
+          + ","
+          + result("EncryptBenchmark.encrypt", "esdkCached", 1024, 1, 100.0)
+          + ","
+          + result("EncryptBenchmark.encrypt", "strongroom", 1024, 2, 1500.0)
+          + "]";
+
+  private static String result(String bench, String impl, int size, int threads, double score) {
+    return String.format(
+        "{\"benchmark\":\"dev.strongroom.benchmarks.%s\",\"threads\":%d,"
+            + "\"params\":{\"impl\":\"%s\",\"size\":\"%d\"},"
+            + "\"primaryMetric\":{\"score\":%s,\"scoreUnit\":\"ops/s\"},"
+            + "\"secondaryMetrics\":{\"gc.alloc.rate.norm\":{\"score\":1100.0}}}",
+        bench, threads, impl, size, score);
+  }
+
+  private static ReportGenerator report() throws Exception {
+    return new ReportGenerator(ReportGenerator.parse(new ObjectMapper().readTree(JSON)));
+  }
+
+  @Test
+  void ratio_sameSizeAndThreads_dividesByBaseline() throws Exception {
+    assertEquals(
+        0.9, report().ratio("EncryptBenchmark.encrypt", "strongroom", 1024, 1).get(), 1e-9);
+  }
+
+  @Test
+  void ratio_baselineMissing_isEmpty() throws Exception {
+    assertTrue(report().ratio("EncryptBenchmark.encrypt", "strongroom", 1024, 2).isEmpty());
+  }
+
+  @Test
+  void markdown_targets_reportMetAndMissedWithMargin() throws Exception {
+    String md = report().markdown("test");
+
+    assertTrue(md.contains("| strongroom | 900 (0.90×) |"), md);
+    assertTrue(md.contains("ours / jcaReused at 1 KiB ≥ 0.80× | 0.90× | met |"), md);
+    assertTrue(
+        md.contains("ours 2 threads / 1 thread at 1 KiB ≥ 1.80× | 1.67× | missed by 7% |"), md);
+    assertTrue(md.contains("ours / esdkCached at 1 KiB ≥ 10.0× | 9.00× | missed by 10% |"), md);
+    assertTrue(
+        md.contains("| EncryptBenchmark.encrypt | strongroom | 1 KiB | 1 | 1.1 k | 1.07 |"), md);
+  }
+
+  @Test
+  void main_writesMergedJsonMarkdownAndChart(@TempDir Path dir) throws Exception {
+    Path in = dir.resolve("in.json");
+    Files.writeString(in, JSON);
+    String prefix = dir.resolve("out").toString();
+
+    ReportGenerator.main(new String[] {prefix, in.toString(), in.toString()});
+
+    assertEquals(8, new ObjectMapper().readTree(Path.of(prefix + ".json").toFile()).size());
+    assertTrue(Files.readString(Path.of(prefix + ".md")).startsWith("# Benchmark report: out"));
+    byte[] png = Files.readAllBytes(Path.of(prefix + ".png"));
+    assertEquals(List.of((byte) 0x89, (byte) 'P'), List.of(png[0], png[1]));
+  }
+}
