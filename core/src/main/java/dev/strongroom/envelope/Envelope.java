@@ -56,15 +56,20 @@ import javax.crypto.AEADBadTagException;
  */
 public final class Envelope {
   private static final byte[] WRAP_AAD = "strongroom dek v1".getBytes(StandardCharsets.UTF_8);
-  private static final String ENCRYPTION_KEY = "encryption";
 
   private final List<Kek> recipients;
   private final List<Kek> decryptionKeks;
   private final DataKeyCachePolicy policy;
   private final Clock clock;
   private final long maxAgeMillis;
-  private final Cache<String, DataKeyMaterial> encryptionKeys;
   private final Cache<ByteBuffer, DataKeyMaterial> decryptionKeys;
+
+  /** The encryption DEK in use; replaced under {@code this} lock, so a miss is one KEK call. */
+  private volatile DataKeyMaterial encryptionKey;
+
+  /** The decryption entry used last: the hot path compares header bytes, allocating nothing. */
+  private volatile DecryptionEntry lastDecryption;
+
   private final LongAdder encryptHits = new LongAdder();
   private final LongAdder encryptMisses = new LongAdder();
   private final LongAdder decryptHits = new LongAdder();
@@ -79,7 +84,6 @@ public final class Envelope {
     this.policy = builder.policy;
     this.clock = builder.clock;
     this.maxAgeMillis = policy.maxAge().toMillis();
-    this.encryptionKeys = Caffeine.newBuilder().maximumSize(1).build();
     this.decryptionKeys =
         Caffeine.newBuilder()
             .maximumSize(policy.maxDecryptionKeys())
@@ -201,22 +205,32 @@ public final class Envelope {
   public byte[] decrypt(byte[] ciphertext, EncryptionContext context) {
     Objects.requireNonNull(ciphertext, "ciphertext");
     Objects.requireNonNull(context, "context");
-    EnvelopeHeader header = EnvelopeHeader.parse(ciphertext);
-    if (header.suite() == EnvelopeHeader.SUITE_STREAM) {
+    int headerLength = EnvelopeHeader.measure(ciphertext);
+    if (ciphertext[1] == EnvelopeHeader.SUITE_STREAM) {
       try (InputStream in = decryptingStream(new ByteArrayInputStream(ciphertext), context)) {
         return in.readAllBytes();
       } catch (IOException e) {
         throw new UncheckedIOException(e); // a ByteArrayInputStream does not fail
       }
     }
-    int nonceOffset = header.length();
+    int nonceOffset = headerLength;
     int bodyOffset = nonceOffset + AesGcm.NONCE_LENGTH;
     int bodyLength = ciphertext.length - bodyOffset;
     if (bodyLength < AesGcm.TAG_LENGTH) {
       throw new InvalidCiphertextException();
     }
-    DataKeyMaterial material =
-        decryptionMaterial(ciphertext, header, bodyLength - AesGcm.TAG_LENGTH);
+    long plaintextLength = bodyLength - AesGcm.TAG_LENGTH;
+    DecryptionEntry last = lastDecryption;
+    DataKeyMaterial material;
+    if (last != null
+        && plaintextLength <= policy.maxBytes()
+        && last.matches(ciphertext, headerLength)
+        && reserve(last.material(), plaintextLength) > 0) {
+      decryptHits.increment();
+      material = last.material();
+    } else {
+      material = decryptionMaterial(ciphertext, EnvelopeHeader.parse(ciphertext), plaintextLength);
+    }
     byte[] out = new byte[bodyLength - AesGcm.TAG_LENGTH];
     try {
       AesGcm.decrypt(
@@ -305,29 +319,54 @@ public final class Envelope {
 
   /** Forgets every cached DEK; the next message makes or unwraps a fresh one. */
   public void invalidateCaches() {
-    encryptionKeys.invalidateAll();
+    synchronized (this) {
+      encryptionKey = null;
+    }
+    lastDecryption = null;
     decryptionKeys.invalidateAll();
+  }
+
+  /**
+   * A cached decryption DEK and its cache key: the header with the suite byte zeroed (streams and
+   * messages under one DEK share the entry).
+   */
+  private record DecryptionEntry(byte[] header, DataKeyMaterial material) {
+    boolean matches(byte[] ciphertext, int headerLength) {
+      return headerLength == header.length
+          && ciphertext[0] == header[0]
+          && Arrays.equals(ciphertext, 2, headerLength, header, 2, headerLength);
+    }
   }
 
   /** One message reserved under a DEK: the DEK's materials and the message's number (nonce). */
   private record Reservation(DataKeyMaterial material, long number) {}
 
   private Reservation reserveEncryption(long length) {
-    DataKeyMaterial material = encryptionKeys.getIfPresent(ENCRYPTION_KEY);
+    DataKeyMaterial material = encryptionKey;
     long number = material == null ? -1 : reserve(material, length);
     if (number > 0) {
       encryptHits.increment();
-    } else {
-      encryptMisses.increment();
-      do {
-        if (material != null) {
-          encryptionKeys.asMap().remove(ENCRYPTION_KEY, material);
-        }
-        material = encryptionKeys.get(ENCRYPTION_KEY, k -> newEncryptionMaterial());
-        number = reserve(material, length);
-      } while (number < 0);
+      return new Reservation(material, number);
     }
+    encryptMisses.increment();
+    do {
+      material = replaceEncryptionKey(material);
+      number = reserve(material, length);
+    } while (number < 0);
     return new Reservation(material, number);
+  }
+
+  /**
+   * Single flight: the first thread to find {@code exhausted} in use makes the new DEK; threads
+   * that queued behind it on the lock take that one.
+   */
+  private synchronized DataKeyMaterial replaceEncryptionKey(DataKeyMaterial exhausted) {
+    DataKeyMaterial current = encryptionKey;
+    if (current == null || current == exhausted) {
+      current = newEncryptionMaterial();
+      encryptionKey = current;
+    }
+    return current;
   }
 
   private static byte[] streamContext(byte[] header, EncryptionContext context) {
@@ -379,15 +418,16 @@ public final class Envelope {
     DataKeyMaterial material = decryptionKeys.getIfPresent(key);
     if (material != null && reserve(material, length) > 0) {
       decryptHits.increment();
-      return material;
+    } else {
+      decryptMisses.increment();
+      do {
+        if (material != null) {
+          decryptionKeys.asMap().remove(key, material);
+        }
+        material = decryptionKeys.get(key, k -> unwrap(ciphertext, header));
+      } while (reserve(material, length) < 0);
     }
-    decryptMisses.increment();
-    do {
-      if (material != null) {
-        decryptionKeys.asMap().remove(key, material);
-      }
-      material = decryptionKeys.get(key, k -> unwrap(ciphertext, header));
-    } while (reserve(material, length) < 0);
+    lastDecryption = new DecryptionEntry(key.array(), material);
     return material;
   }
 

@@ -73,6 +73,31 @@ public final class EnvelopeHeader {
   }
 
   private static EnvelopeHeader parse(byte[] bytes, int available) {
+    int length = measure(bytes, available);
+    int count = bytes[FIXED_LENGTH - 1] & 0xff;
+    List<Recipient> recipients = new ArrayList<>(count);
+    int pos = FIXED_LENGTH;
+    for (int i = 0; i < count; i++) {
+      int refLength = bytes[pos++] & 0xff;
+      byte[] ref = copy(bytes, pos, refLength);
+      pos += refLength;
+      int wrappedLength = ((bytes[pos] & 0xff) << 8) | (bytes[pos + 1] & 0xff);
+      pos += 2;
+      recipients.add(new Recipient(ref, copy(bytes, pos, wrappedLength)));
+      pos += wrappedLength;
+    }
+    return new EnvelopeHeader(bytes[1], List.copyOf(recipients), length);
+  }
+
+  /**
+   * Checks the header at the start of {@code bytes} against every bound and returns its length,
+   * allocating nothing (the decryption hot path).
+   */
+  public static int measure(byte[] bytes) {
+    return measure(bytes, bytes.length);
+  }
+
+  private static int measure(byte[] bytes, int available) {
     if (available < FIXED_LENGTH
         || bytes[0] != VERSION
         || (bytes[1] != SUITE_SINGLE && bytes[1] != SUITE_STREAM)) {
@@ -82,7 +107,6 @@ public final class EnvelopeHeader {
     if (count < 1 || count > MAX_RECIPIENTS) {
       throw new InvalidCiphertextException();
     }
-    List<Recipient> recipients = new ArrayList<>(count);
     int pos = FIXED_LENGTH;
     for (int i = 0; i < count; i++) {
       if (pos + 1 > available) {
@@ -92,7 +116,6 @@ public final class EnvelopeHeader {
       if (refLength < 1 || pos + refLength + 2 > available) {
         throw new InvalidCiphertextException();
       }
-      byte[] ref = copy(bytes, pos, refLength);
       pos += refLength;
       int wrappedLength = ((bytes[pos] & 0xff) << 8) | (bytes[pos + 1] & 0xff);
       pos += 2;
@@ -101,10 +124,9 @@ public final class EnvelopeHeader {
           || pos + wrappedLength > available) {
         throw new InvalidCiphertextException();
       }
-      recipients.add(new Recipient(ref, copy(bytes, pos, wrappedLength)));
       pos += wrappedLength;
     }
-    return new EnvelopeHeader(bytes[1], List.copyOf(recipients), pos);
+    return pos;
   }
 
   /**
