@@ -43,12 +43,15 @@ import javax.crypto.AEADBadTagException;
  * key and a key commitment are derived from the DEK once (HKDF-SHA-256), and the nonce is the DEK's
  * message counter: unique because an encryption DEK is generated in this process, lives only in its
  * memory and is never reloaded to encrypt again (decryption caches are separate and never encrypt).
- * So the hot path is one cache lookup, two atomic increments and one AES-GCM call on a per-thread
- * {@code Cipher}. The associated data is the version, suite and commitment plus the canonical
- * context; recipients are not in it, which is what lets {@link #rewrap} replace wrapped DEKs
- * without touching the body, while the commitment still pins the one DEK they may hold. Streams use
- * the C2SP Cobblestone-256 construction under a key derived from the DEK. The format is documented
- * byte by byte in docs/FORMAT.md.
+ * So the hot path is a volatile read, two atomic increments and one AES-GCM call on a per-thread
+ * {@code Cipher}. An envelope encrypts under one DEK at a time, held in a volatile slot and
+ * replaced under a lock (single flight); unwrapped DEKs live in a bounded Caffeine cache keyed by
+ * the header that carries them, and the entry used last is compared byte for byte first, so a
+ * decryption hit allocates nothing but its output. The associated data is the version, suite and
+ * commitment plus the canonical context; recipients are not in it, which is what lets {@link
+ * #rewrap} replace wrapped DEKs without touching the body, while the commitment still pins the one
+ * DEK they may hold. Streams use the C2SP Cobblestone-256 construction under a key derived from the
+ * DEK. The format is documented byte by byte in docs/FORMAT.md.
  *
  * <p>Thread-safe: one instance serves all threads of a service; concurrent misses for a DEK cause
  * one KEK call. Every integrity failure is an {@link InvalidCiphertextException} with one generic
