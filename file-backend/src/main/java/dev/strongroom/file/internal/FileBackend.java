@@ -104,7 +104,6 @@ public final class FileBackend implements Backend {
     }
     StoreHeader header = StoreHeader.parse(headerFile, AtomicFiles.read(headerFile));
     SecretValue master = header.unlock(credentials);
-    warnIfExposed(dir);
     StoreLock lock = new StoreLock(dir);
     lock.run(
         () -> {
@@ -116,6 +115,7 @@ public final class FileBackend implements Backend {
             LOG.info("removed {} unfinished temp file(s) in {}", removed, dir);
           }
         });
+    warnIfExposed(dir);
     return new FileBackend(dir, master, options.clock());
   }
 
