@@ -36,6 +36,9 @@ class StrongroomCliIT {
   private static final Path LAUNCHER = Path.of("..", "strongroom").toAbsolutePath().normalize();
   private static final String CANARY = "CANARY-c11-5e8d2b-never-print-me";
 
+  private static final String MASTER_KEY =
+      Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+
   @TempDir Path dir;
   private Path store;
   private final Map<String, String> env = new HashMap<>();
@@ -50,7 +53,8 @@ class StrongroomCliIT {
   void setUp() {
     store = dir.resolve("store");
     env.put("STRONGROOM_STORE", store.toString());
-    env.put("STRONGROOM_PASSPHRASE", "correct horse battery staple");
+    // most tests use a master key: Argon2id (64 MiB, 3 passes) on every run would be slow
+    env.put("STRONGROOM_MASTER_KEY", MASTER_KEY);
     env.put("STRONGROOM_SKIP_BUILD", "1");
   }
 
@@ -60,6 +64,7 @@ class StrongroomCliIT {
     command.addAll(Arrays.asList(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().remove("STRONGROOM_MASTER_KEY");
+    builder.environment().remove("STRONGROOM_PASSPHRASE");
     builder.environment().putAll(env);
     Process p = builder.start();
     CompletableFuture<byte[]> out =
@@ -91,6 +96,11 @@ class StrongroomCliIT {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  private void usePassphrase() {
+    env.remove("STRONGROOM_MASTER_KEY");
+    env.put("STRONGROOM_PASSPHRASE", "correct horse battery staple");
   }
 
   private static void assertOneErrorLine(Result r) {
@@ -220,6 +230,7 @@ class StrongroomCliIT {
 
   @Test
   void wrongPassphrase_exitsFiveWithOneLineAndChangesNothing() throws Exception {
+    usePassphrase();
     ok("", "init");
     ok("v", "put", "a");
     env.put("STRONGROOM_PASSPHRASE", "wrong");
@@ -233,7 +244,6 @@ class StrongroomCliIT {
 
   @Test
   void masterKeyFromEnvironment_worksAndBadKeyIsUsageError() throws Exception {
-    env.remove("STRONGROOM_PASSPHRASE");
     byte[] key = new byte[32];
     new Random(3).nextBytes(key);
     env.put("STRONGROOM_MASTER_KEY", Base64.getEncoder().encodeToString(key));
@@ -297,6 +307,7 @@ class StrongroomCliIT {
 
   @Test
   void canary_neverInStderrVerboseOutputOrStoreFiles() throws Exception {
+    usePassphrase();
     List<Result> results = new ArrayList<>();
     results.add(ok("", "--verbose", "init"));
     results.add(ok(CANARY, "--verbose", "put", "canary"));
