@@ -37,7 +37,8 @@ class StrongroomCliIT {
   private static final String CANARY = "CANARY-c11-5e8d2b-never-print-me";
 
   private static final String MASTER_KEY =
-      Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+      Base64.getEncoder()
+          .encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
 
   @TempDir Path dir;
   private Path store;
