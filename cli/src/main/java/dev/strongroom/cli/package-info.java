@@ -1,2 +1,5 @@
-/** Strongroom cli module (placeholder until its issue lands). */
+/**
+ * The {@code strongroom} command-line tool: {@link dev.strongroom.cli.Main} is its entry point;
+ * everything else in this package is package-private.
+ */
 package dev.strongroom.cli;

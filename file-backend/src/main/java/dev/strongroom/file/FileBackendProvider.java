@@ -1,0 +1,53 @@
+package dev.strongroom.file;
+
+import dev.strongroom.file.internal.Credentials;
+import dev.strongroom.file.internal.FileBackend;
+import dev.strongroom.file.internal.FileUri;
+import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.BackendProvider;
+import java.net.URI;
+
+/**
+ * Opens encrypted local stores named by {@code file:} URIs, such as {@code
+ * file:///var/lib/app/strongroom} or {@code file:./.strongroom}. The master key comes from the
+ * environment: {@code STRONGROOM_MASTER_KEY} (32 bytes, base64) or {@code STRONGROOM_PASSPHRASE}
+ * (stretched with Argon2id); the query options {@code passphraseEnv=VAR}, {@code masterKeyEnv=VAR}
+ * and {@code masterKeyFile=PATH} name other sources, and {@code create=true} creates a missing
+ * store with a {@code default} KEK. A secret never appears in the URI.
+ *
+ * <p>Registered for {@link java.util.ServiceLoader}. Thread-safe and stateless.
+ */
+public final class FileBackendProvider implements BackendProvider {
+
+  /** For {@link java.util.ServiceLoader}. */
+  public FileBackendProvider() {}
+
+  @Override
+  public String scheme() {
+    return "file";
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws dev.strongroom.exception.NotFoundException if there is no store and {@code create} is
+   *     not set
+   * @throws dev.strongroom.exception.AccessDeniedException if no credentials are set or they are
+   *     wrong ("wrong passphrase or master key")
+   */
+  @Override
+  public Backend open(URI uri) {
+    FileUri parsed = FileUri.parse(uri);
+    Credentials credentials = parsed.credentials(System::getenv);
+    try {
+      return FileBackend.open(
+          parsed.path(),
+          credentials,
+          parsed.create()
+              ? FileBackend.Options.openOrCreate()
+              : FileBackend.Options.openExisting());
+    } finally {
+      credentials.wipe();
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package dev.strongroom.file.internal;
+
+import dev.strongroom.SecretValue;
+import dev.strongroom.envelope.Envelope;
+import dev.strongroom.envelope.Kek;
+import dev.strongroom.exception.ConflictException;
+import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.SecretStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An open file store: its header, keyring and secrets. Opening checks the credentials against the
+ * header's verifier before anything else (a wrong passphrase changes nothing), removes temp files a
+ * crashed writer left behind (under the store lock, so no live writer is disturbed), and warns
+ * loudly if any file or folder of the store is open to group or others.
+ *
+ * <p>Thread-safe.
+ */
+public final class FileBackend implements Backend {
+  private static final Logger LOG = LoggerFactory.getLogger(FileBackend.class);
+
+  /** The KEK that seals secret values; {@code init} creates it. */
+  public static final String DEFAULT_KEY = "default";
+
+  /**
+   * How to open a store.
+   *
+   * @param create create the store (and its {@code default} KEK) if the folder holds none
+   * @param kdf Argon2id parameters for a new passphrase store
+   * @param clock the clock that stamps secret versions
+   */
+  public record Options(boolean create, KdfParams kdf, Clock clock) {
+    /** Checks the fields. */
+    public Options {
+      Objects.requireNonNull(kdf, "kdf");
+      Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Open an existing store, with default parameters and the system clock. */
+    public static Options openExisting() {
+      return new Options(false, KdfParams.defaults(), Clock.systemUTC());
+    }
+
+    /** Open or create, with default parameters and the system clock. */
+    public static Options openOrCreate() {
+      return new Options(true, KdfParams.defaults(), Clock.systemUTC());
+    }
+  }
+
+  private final Path root;
+  private final SecretValue masterKey;
+  private final FileKeyring keyring;
+  private final FileSecretStore secrets;
+
+  private FileBackend(Path root, SecretValue masterKey, Clock clock) {
+    this.root = root;
+    this.masterKey = masterKey;
+    StoreLock lock = new StoreLock(root);
+    this.keyring = new FileKeyring(root, masterKey, lock);
+    this.secrets =
+        new FileSecretStore(
+            root,
+            Envelope.builder().kek(Kek.of(keyring, DEFAULT_KEY)).clock(clock).build(),
+            lock,
+            clock);
+  }
+
+  /** Whether {@code root} holds a store. */
+  public static boolean exists(Path root) {
+    return Files.isRegularFile(root.resolve(FileLayout.HEADER));
+  }
+
+  /**
+   * Opens (or creates) the store in {@code root}.
+   *
+   * @throws NotFoundException if there is no store and {@code options.create()} is false
+   * @throws dev.strongroom.exception.AccessDeniedException if the credentials are wrong
+   */
+  public static FileBackend open(Path root, Credentials credentials, Options options) {
+    Path dir = root.toAbsolutePath().normalize();
+    Path headerFile = dir.resolve(FileLayout.HEADER);
+    if (!Files.exists(headerFile)) {
+      if (!options.create()) {
+        throw new NotFoundException("no strongroom store at " + dir + " (run `strongroom init`)");
+      }
+      return create(dir, credentials, options);
+    }
+    if (Files.isDirectory(headerFile)) {
+      throw new dev.strongroom.exception.StrongroomException("corrupt store header " + headerFile);
+    }
+    StoreHeader header = StoreHeader.parse(headerFile, AtomicFiles.read(headerFile));
+    SecretValue master = header.unlock(credentials);
+    StoreLock lock = new StoreLock(dir);
+    lock.run(
+        () -> {
+          int removed =
+              AtomicFiles.removeLeftovers(dir)
+                  + AtomicFiles.removeLeftovers(dir.resolve(FileLayout.KEYS))
+                  + AtomicFiles.removeLeftovers(dir.resolve(FileLayout.SECRETS));
+          if (removed > 0) {
+            LOG.info("removed {} unfinished temp file(s) in {}", removed, dir);
+          }
+        });
+    warnIfExposed(dir);
+    return new FileBackend(dir, master, options.clock());
+  }
+
+  private static FileBackend create(Path dir, Credentials credentials, Options options) {
+    boolean existed = Files.isDirectory(dir);
+    AtomicFiles.createDirectories(dir);
+    if (existed) {
+      AtomicFiles.restrictDirectory(dir);
+    }
+    StoreLock lock = new StoreLock(dir);
+    SecretValue[] master = new SecretValue[1];
+    FileBackend backend =
+        lock.call(
+            () -> {
+              Path headerFile = dir.resolve(FileLayout.HEADER);
+              if (Files.exists(headerFile)) {
+                throw new ConflictException("a store already exists at " + dir);
+              }
+              AtomicFiles.createDirectories(dir.resolve(FileLayout.KEYS));
+              AtomicFiles.createDirectories(dir.resolve(FileLayout.SECRETS));
+              StoreHeader header = StoreHeader.create(credentials, options.kdf(), master);
+              FileBackend opened = new FileBackend(dir, master[0], options.clock());
+              if (!opened.keyring.keyNames().contains(DEFAULT_KEY)) {
+                opened.keyring.createKey(DEFAULT_KEY);
+              }
+              AtomicFiles.write(headerFile, header.toJson()); // last: the store exists once whole
+              return opened;
+            });
+    LOG.info("created strongroom store at {}", dir);
+    return backend;
+  }
+
+  /** Logs a loud warning if anything in the store is readable or writable by group or others. */
+  static List<Path> warnIfExposed(Path dir) {
+    List<Path> exposed = new ArrayList<>();
+    if (!AtomicFiles.isPosix(dir)) {
+      return exposed;
+    }
+    Set<PosixFilePermission> open =
+        EnumSet.complementOf(
+            EnumSet.of(
+                PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE));
+    try (Stream<Path> files = Files.walk(dir, 2)) {
+      files.forEach(
+          p -> {
+            try {
+              Set<PosixFilePermission> perms =
+                  Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+              if (perms.stream().anyMatch(open::contains)) {
+                exposed.add(p);
+              }
+            } catch (IOException e) {
+              // vanished while walking
+            }
+          });
+    } catch (IOException | java.io.UncheckedIOException e) {
+      LOG.warn("could not check the permissions of strongroom store {}", dir);
+      return exposed;
+    }
+    if (!exposed.isEmpty()) {
+      LOG.warn(
+          "SECURITY WARNING: strongroom store {} has {} file(s) or folder(s) accessible by group"
+              + " or others (e.g. {}); fix with: chmod -R go-rwx {}",
+          dir,
+          exposed.size(),
+          exposed.get(0),
+          dir);
+    }
+    return exposed;
+  }
+
+  /** The store folder. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public SecretStore secrets() {
+    return secrets;
+  }
+
+  @Override
+  public FileKeyring keys() {
+    return keyring;
+  }
+
+  @Override
+  public void close() {
+    masterKey.wipe();
+  }
+
+  @Override
+  public String toString() {
+    return "FileBackend[" + root + "]";
+  }
+}

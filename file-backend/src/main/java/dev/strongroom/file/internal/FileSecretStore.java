@@ -1,0 +1,281 @@
+package dev.strongroom.file.internal;
+
+import dev.strongroom.SecretValue;
+import dev.strongroom.Stage;
+import dev.strongroom.envelope.EncryptionContext;
+import dev.strongroom.envelope.Envelope;
+import dev.strongroom.exception.ConflictException;
+import dev.strongroom.exception.InvalidCiphertextException;
+import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.exception.StrongroomException;
+import dev.strongroom.spi.ReadRequest;
+import dev.strongroom.spi.SecretMetadata;
+import dev.strongroom.spi.SecretStore;
+import dev.strongroom.spi.SecretVersion;
+import dev.strongroom.spi.StoredSecret;
+import dev.strongroom.spi.WriteRequest;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Secrets in files: one JSON file per secret under {@code secrets/}, holding every version's
+ * metadata in clear and its value sealed by the {@link Envelope} under the store's {@code default}
+ * KEK, with the secret's name and version number bound as encryption context (so a value copied
+ * into another secret or version does not open).
+ *
+ * <p>Design: readers take no lock: every file is replaced by an atomic rename, so a reader sees a
+ * whole old or a whole new file. Every read-modify-write runs under the {@link StoreLock} (in-
+ * process lock plus an inter-process file lock) and re-reads the file inside it, so check-and-set
+ * holds across processes. A corrupt file fails only the operations on its own secret, naming the
+ * file; nothing is rewritten to repair it.
+ *
+ * <p>Thread-safe.
+ */
+final class FileSecretStore implements SecretStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FileSecretStore.class);
+  static final String CONTEXT_SECRET = "strongroom.secret";
+  static final String CONTEXT_VERSION = "strongroom.version";
+
+  private final Path root;
+  private final Path dir;
+  private final Envelope envelope;
+  private final StoreLock lock;
+  private final Clock clock;
+
+  FileSecretStore(Path root, Envelope envelope, StoreLock lock, Clock clock) {
+    this.root = root;
+    this.dir = root.resolve(FileLayout.SECRETS);
+    this.envelope = envelope;
+    this.lock = lock;
+    this.clock = clock;
+  }
+
+  @Override
+  public Optional<StoredSecret> read(ReadRequest request) {
+    Objects.requireNonNull(request, "request");
+    SecretRecord record = load(request.name());
+    if (record == null || record.deleted()) {
+      return Optional.empty();
+    }
+    Optional<SecretRecord.Version> version =
+        request.version() > 0
+            ? record.version(request.version())
+            : record.withStage(request.stage());
+    if (version.isEmpty() || version.get().destroyed()) {
+      return Optional.empty();
+    }
+    SecretRecord.Version v = version.get();
+    byte[] plain;
+    try {
+      plain = envelope.decrypt(v.sealed(), context(record.name(), v.number()));
+    } catch (InvalidCiphertextException e) {
+      throw new StrongroomException(
+          "corrupt secret file "
+              + file(record.name())
+              + ": version "
+              + v.number()
+              + " does not decrypt",
+          e);
+    }
+    try {
+      return Optional.of(StoredSecret.of(v.toSpi(record.name()), SecretValue.of(plain)));
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  @Override
+  public SecretVersion write(WriteRequest request) {
+    Objects.requireNonNull(request, "request");
+    String name = request.name();
+    Path file = file(name);
+    return lock.call(
+        () -> {
+          SecretRecord record = load(name);
+          if (record != null && record.deleted()) {
+            throw new ConflictException("secret is deleted: " + name + " (undelete it first)");
+          }
+          long latest = record == null ? 0 : record.latest();
+          long expected = request.expectedVersion();
+          if (expected != WriteRequest.ANY_VERSION && expected != latest) {
+            throw new ConflictException(
+                "check-and-set failed for "
+                    + name
+                    + ": expected version "
+                    + expected
+                    + " but the latest is "
+                    + latest);
+          }
+          long number = latest + 1;
+          byte[] plain = request.value().copyBytes();
+          byte[] sealed;
+          try {
+            sealed = envelope.encrypt(plain, context(name, number));
+          } finally {
+            Arrays.fill(plain, (byte) 0);
+          }
+          SecretRecord base = record == null ? new SecretRecord(name, false, List.of()) : record;
+          SecretRecord updated =
+              base.append(
+                  new SecretRecord.Version(number, clock.instant(), java.util.Set.of(), sealed),
+                  request.stage());
+          AtomicFiles.write(file, updated.toJson());
+          LOG.debug("wrote version {} of secret {}", number, name);
+          return updated.version(number).orElseThrow().toSpi(name);
+        });
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    List<String> names = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return names;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        String name = FileLayout.secretName(file.getFileName().toString());
+        if (name == null || !name.startsWith(prefix)) {
+          continue;
+        }
+        try {
+          SecretRecord record = load(name);
+          if (record != null && !record.deleted()) {
+            names.add(name);
+          }
+        } catch (StrongroomException e) {
+          LOG.warn("listing {} although it cannot be read: {}", name, e.getMessage());
+          names.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw AtomicFiles.failure("cannot list", dir, e);
+    }
+    names.sort(null);
+    return names;
+  }
+
+  @Override
+  public SecretMetadata metadata(String name) {
+    return existing(name).toMetadata();
+  }
+
+  @Override
+  public SecretMetadata moveStage(String name, Stage stage, long version, long expectedCurrent) {
+    Objects.requireNonNull(stage, "stage");
+    return update(
+            name,
+            record -> {
+              if (record.deleted()) {
+                throw new NotFoundException("no such secret: " + name);
+              }
+              long current =
+                  record.withStage(Stage.CURRENT).map(SecretRecord.Version::number).orElse(0L);
+              if (expectedCurrent != 0 && expectedCurrent != current) {
+                throw new ConflictException(
+                    "check-and-set failed for "
+                        + name
+                        + ": expected current version "
+                        + expectedCurrent
+                        + " but it is "
+                        + current);
+              }
+              SecretRecord.Version target =
+                  record
+                      .version(version)
+                      .orElseThrow(
+                          () -> new NotFoundException("no version " + version + " of " + name));
+              if (target.destroyed()) {
+                throw new NotFoundException("version " + version + " of " + name + " is destroyed");
+              }
+              return record.moveStage(stage, version);
+            })
+        .toMetadata();
+  }
+
+  @Override
+  public void delete(String name) {
+    update(name, r -> r.withDeleted(true));
+  }
+
+  @Override
+  public void undelete(String name) {
+    update(name, r -> r.withDeleted(false));
+  }
+
+  @Override
+  public void destroy(String name, List<Long> versions) {
+    Objects.requireNonNull(versions, "versions");
+    if (versions.isEmpty()) {
+      lock.run(
+          () -> {
+            existing(name);
+            AtomicFiles.delete(file(name));
+            LOG.debug("destroyed secret {}", name);
+          });
+      return;
+    }
+    update(
+        name,
+        record -> {
+          SecretRecord out = record;
+          for (long v : versions) {
+            if (record.version(v).isEmpty()) {
+              throw new NotFoundException("no version " + v + " of " + name);
+            }
+            out = out.destroy(v);
+          }
+          return out;
+        });
+  }
+
+  private SecretRecord update(String name, UnaryOperator<SecretRecord> change) {
+    return lock.call(
+        () -> {
+          SecretRecord updated = change.apply(existing(name));
+          AtomicFiles.write(file(name), updated.toJson());
+          return updated;
+        });
+  }
+
+  private SecretRecord existing(String name) {
+    SecretRecord record = load(name);
+    if (record == null) {
+      throw new NotFoundException("no such secret: " + name);
+    }
+    return record;
+  }
+
+  /** The record of {@code name}, or null if it has no file. */
+  private SecretRecord load(String name) {
+    Path file = file(name);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw AtomicFiles.failure("cannot read", file, e);
+    }
+    return SecretRecord.parse(file, name, bytes);
+  }
+
+  private Path file(String name) {
+    return FileLayout.secretFile(root, Objects.requireNonNull(name, "name"));
+  }
+
+  private static EncryptionContext context(String name, long version) {
+    return EncryptionContext.of(CONTEXT_SECRET, name, CONTEXT_VERSION, Long.toString(version));
+  }
+}

@@ -1,0 +1,63 @@
+package dev.strongroom.file;
+
+import dev.strongroom.file.internal.Credentials;
+import dev.strongroom.file.internal.FileBackend;
+import dev.strongroom.file.internal.KdfParams;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Base64;
+
+/** Helpers shared by the file backend's tests. */
+final class TestStores {
+  static final byte[] KEY = new byte[32];
+  static final String KEY_BASE64;
+
+  static {
+    for (int i = 0; i < 32; i++) {
+      KEY[i] = (byte) (i * 7 + 3);
+    }
+    KEY_BASE64 = Base64.getEncoder().encodeToString(KEY);
+  }
+
+  private TestStores() {}
+
+  static Credentials key() {
+    return Credentials.masterKey(KEY);
+  }
+
+  static FileBackend create(Path dir, Clock clock) {
+    return FileBackend.open(dir, key(), new FileBackend.Options(true, KdfParams.defaults(), clock));
+  }
+
+  static FileBackend open(Path dir) {
+    return FileBackend.open(dir, key(), FileBackend.Options.openExisting());
+  }
+
+  /** A clock tests move by hand. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now = Instant.parse("2025-01-01T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
