@@ -450,6 +450,12 @@ final class SecretsManagerStore implements SecretStore {
   @Override
   public void destroy(String name, List<Long> versions) {
     Objects.requireNonNull(versions, "versions");
+    for (Long number : versions) {
+      // Checked before any call, so that a bad list changes nothing (and is not a NotFound).
+      if (Objects.requireNonNull(number, "version") < 1) {
+        throw new IllegalArgumentException("expected versions >= 1 but was " + number);
+      }
+    }
     if (versions.isEmpty()) {
       if (describe(name).deletedDate() != null) {
         undelete(name); // a force delete is refused while a soft delete is scheduled
