@@ -29,8 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Secrets Manager store against moto. When core's {@code SecretStoreContract} lands, an {@code
- * AwsContractIT extends SecretStoreContract} plugs in with {@link #openBackend} as its factory.
+ * The Secrets Manager store against moto, beyond core's contract suite ({@link
+ * AwsSecretStoreContractIT} uses {@link #openBackend} as its factory).
  */
 class AwsSecretStoreIT {
   private Backend backend;
@@ -253,6 +253,60 @@ class AwsSecretStoreIT {
       var value = raw.getSecretValue(b -> b.secretId(ns + "/s").versionStage("AWSCURRENT"));
       assertEquals("plain", value.secretString());
       assertEquals("strongroom-v00000000000000000001", value.versionId());
+    }
+  }
+
+  /**
+   * Secrets Manager answers a second request with the same token and the same value as a retry,
+   * with success (moto does too): without the writer marker both identical writers would "win".
+   */
+  @Test
+  void write_concurrentIdenticalValues_exactlyOneWinsEachRound() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      for (int round = 0; round < 6; round++) {
+        String name = "same/" + round;
+        for (long expected : new long[] {0, 1}) {
+          List<java.util.concurrent.Callable<Boolean>> writers = new ArrayList<>();
+          for (int i = 0; i < 6; i++) {
+            writers.add(
+                () -> {
+                  try {
+                    store.write(new WriteRequest(name, text("same"), Stage.CURRENT, expected));
+                    return true;
+                  } catch (ConflictException e) {
+                    return false;
+                  }
+                });
+          }
+          int wins = 0;
+          for (Future<Boolean> f : pool.invokeAll(writers)) {
+            wins += f.get() ? 1 : 0;
+          }
+          assertEquals(1, wins, "round " + round + ", expected version " + expected);
+          assertEquals(expected + 1, store.metadata(name).latestVersion());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void write_checkedPut_leavesNoWriterLabelBehind() {
+    String ns = MotoServers.namespace();
+    try (Backend own = MotoServers.open(ns);
+        var raw = MotoServers.rawSecrets(MotoServers.endpoint())) {
+      SecretStore mine = own.secrets();
+      mine.write(new WriteRequest("labels", text("one"), Stage.CURRENT, 0));
+      mine.write(new WriteRequest("labels", text("two"), Stage.PENDING, 1));
+      mine.write(new WriteRequest("labels", text("three"), Stage.CURRENT, 2));
+      List<String> labels = new ArrayList<>();
+      raw.listSecretVersionIds(b -> b.secretId(ns + "/labels").includeDeprecated(true))
+          .versions()
+          .forEach(v -> labels.addAll(v.versionStages()));
+      labels.sort(null);
+      assertEquals(List.of("AWSCURRENT", "AWSPENDING", "AWSPREVIOUS"), labels);
     }
   }
 }

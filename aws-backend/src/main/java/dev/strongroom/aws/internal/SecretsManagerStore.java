@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,9 +69,15 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  *       (ListSecretVersionIds, deprecated versions included), then writes version {@code
  *       expected+1} with that token. Two writers who both saw {@code n} race for the same token;
  *       Secrets Manager accepts the first and answers the second with ResourceExistsException,
- *       which is our ConflictException. (Two writers of the same bytes are merged, which is what
- *       idempotency tokens are for.) The first version of a secret (CreateSecret) always carries
- *       CURRENT, as in Secrets Manager; a first write with PENDING carries both.
+ *       which is our ConflictException. Two writers of the same bytes are a subtler case: Secrets
+ *       Manager treats the second request as a retry of the first (same token, same value) and
+ *       answers it with success. So a check-and-set write also carries a marker of its own, a
+ *       random writer id: as the tag {@code strongroom:writer} on CreateSecret, as an extra staging
+ *       label on PutSecretValue; after the call the writer checks that its marker is the one on the
+ *       version (else another writer won: ConflictException) and removes the label. The SDK's own
+ *       retries of a request keep its marker, so they still count as the same writer. The first
+ *       version of a secret (CreateSecret) always carries CURRENT, as in Secrets Manager; a first
+ *       write with PENDING carries both.
  *   <li>Stages: {@link #moveStage} uses UpdateSecretVersionStage with RemoveFromVersionId set to
  *       the version that holds the label, so the server refuses the move if the label moved
  *       meanwhile (moto enforces this as well). Moving AWSCURRENT makes the old current AWSPREVIOUS
@@ -95,6 +102,8 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  */
 final class SecretsManagerStore implements SecretStore {
   static final String DESTROYED_TAG = "strongroom:destroyed";
+  static final String WRITER_TAG = "strongroom:writer";
+  private static final String WRITER_LABEL = "strongroom-writer-";
   private static final Logger LOG = LoggerFactory.getLogger(SecretsManagerStore.class);
   private static final int BATCH_LIMIT = 20;
   private static final int WRITE_ATTEMPTS = 5;
@@ -309,27 +318,33 @@ final class SecretsManagerStore implements SecretStore {
                 + latest);
       }
       long next = latest + 1;
+      boolean checked = expected != WriteRequest.ANY_VERSION;
+      String writer = checked ? WRITER_LABEL + UUID.randomUUID() : null;
       try {
         Set<Stage> stages;
         if (existing.isEmpty()) {
-          create(name, next, request.value());
+          create(name, next, request.value(), writer);
+          if (checked && !createdBy(name, writer)) {
+            throw lostRace(name, next, null);
+          }
           stages = EnumSet.of(Stage.CURRENT);
           if (request.stage() == Stage.PENDING) {
             updateStage(name, Stage.PENDING, VersionTokens.token(next), null);
             stages.add(Stage.PENDING);
           }
         } else {
-          put(name, next, request.value(), request.stage());
+          put(name, next, request.value(), request.stage(), writer);
+          if (checked && !claim(name, next, writer)) {
+            throw lostRace(name, next, null);
+          }
           stages = EnumSet.of(request.stage());
         }
         LOG.debug("wrote version {} of '{}' as {}", next, name, request.stage());
         return new SecretVersion(name, next, clock.instant(), stages, false);
       } catch (ResourceExistsException e) {
         // Another writer took version `next` (or created the secret) first.
-        if (expected != WriteRequest.ANY_VERSION) {
-          throw new ConflictException(
-              "check-and-set failed for '" + name + "': version " + next + " was written first",
-              AwsErrors.sanitize(e));
+        if (checked) {
+          throw lostRace(name, next, e);
         }
       } catch (InvalidRequestException e) {
         throw new ConflictException(
@@ -342,11 +357,62 @@ final class SecretsManagerStore implements SecretStore {
         "gave up writing '" + name + "' after " + WRITE_ATTEMPTS + " concurrent writes");
   }
 
-  private void create(String name, long number, SecretValue value) {
+  private static ConflictException lostRace(String name, long number, SdkException cause) {
+    String message =
+        "check-and-set failed for '" + name + "': version " + number + " was written first";
+    return cause == null
+        ? new ConflictException(message)
+        : new ConflictException(message, AwsErrors.sanitize(cause));
+  }
+
+  /** Whether the secret's writer tag is {@code writer}: our CreateSecret made it. */
+  private boolean createdBy(String name, String writer) {
+    return describe(name).tags().stream()
+        .anyMatch(t -> WRITER_TAG.equals(t.key()) && writer.equals(t.value()));
+  }
+
+  /**
+   * Whether version {@code number} carries our label {@code writer} (our PutSecretValue made it,
+   * rather than being merged into another writer's identical one); removes the label.
+   */
+  private boolean claim(String name, long number, String writer) {
+    String versionId = VersionTokens.token(number);
+    boolean ours = false;
+    String token = null;
+    do {
+      String next = token;
+      ListSecretVersionIdsResponse page =
+          call(
+              "ListSecretVersionIds",
+              name,
+              () ->
+                  client.listSecretVersionIds(
+                      b -> b.secretId(id(name)).includeDeprecated(true).nextToken(next)));
+      ours |=
+          page.versions().stream()
+              .anyMatch(v -> versionId.equals(v.versionId()) && v.versionStages().contains(writer));
+      token = page.nextToken();
+    } while (!ours && token != null && !token.isEmpty());
+    if (ours) {
+      try {
+        client.updateSecretVersionStage(
+            b -> b.secretId(id(name)).versionStage(writer).removeFromVersionId(versionId));
+      } catch (SdkException e) {
+        // The write stands; a left-over writer label is ignored by reads and metadata.
+        LOG.debug("could not remove the writer label of '{}': {}", name, e.getClass().getName());
+      }
+    }
+    return ours;
+  }
+
+  private void create(String name, long number, SecretValue value, String writer) {
     String text = utf8(value);
     client.createSecret(
         b -> {
           b.name(id(name)).clientRequestToken(VersionTokens.token(number));
+          if (writer != null) {
+            b.tags(Tag.builder().key(WRITER_TAG).value(writer).build());
+          }
           if (text != null) {
             b.secretString(text);
           } else {
@@ -355,13 +421,14 @@ final class SecretsManagerStore implements SecretStore {
         });
   }
 
-  private void put(String name, long number, SecretValue value, Stage stage) {
+  private void put(String name, long number, SecretValue value, Stage stage, String writer) {
     String text = utf8(value);
     client.putSecretValue(
         b -> {
           b.secretId(id(name))
               .clientRequestToken(VersionTokens.token(number))
-              .versionStages(label(stage));
+              .versionStages(
+                  writer == null ? List.of(label(stage)) : List.of(label(stage), writer));
           if (text != null) {
             b.secretString(text);
           } else {
@@ -450,6 +517,12 @@ final class SecretsManagerStore implements SecretStore {
   @Override
   public void destroy(String name, List<Long> versions) {
     Objects.requireNonNull(versions, "versions");
+    for (Long number : versions) {
+      // Checked before any call, so that a bad list changes nothing (and is not a NotFound).
+      if (Objects.requireNonNull(number, "version") < 1) {
+        throw new IllegalArgumentException("expected versions >= 1 but was " + number);
+      }
+    }
     if (versions.isEmpty()) {
       if (describe(name).deletedDate() != null) {
         undelete(name); // a force delete is refused while a soft delete is scheduled
