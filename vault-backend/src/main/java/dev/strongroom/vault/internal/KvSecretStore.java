@@ -268,6 +268,13 @@ public final class KvSecretStore implements SecretStore {
   public void destroy(String name, List<Long> versionList) {
     checkName(name);
     Objects.requireNonNull(versionList, "versions");
+    for (Long version : versionList) {
+      if (version == null || version < 1) {
+        throw new IllegalArgumentException("expected versions >= 1 but was " + version);
+      }
+    }
+    // KV v2 answers 204 to destroying a name or version that does not exist; the SPI says 404.
+    requireMeta(name);
     if (versionList.isEmpty()) {
       http.expectOk("DELETE", metadataPath(name), null);
     } else {
