@@ -55,7 +55,7 @@ public final class SecretValue implements AutoCloseable {
     return new SecretValue(Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Takes ownership of {@code bytes} without copying; for internal callers that wipe nothing. */
+  /** Takes ownership of {@code bytes} without copying; for callers in this package. */
   static SecretValue adopt(byte[] bytes) {
     return new SecretValue(bytes);
   }

@@ -797,7 +797,8 @@ public final class Strongroom implements AutoCloseable {
   }
 
   private String full(String name) {
-    return Names.check(namespace + Names.check(name));
+    Names.check(name);
+    return namespace.isEmpty() ? name : Names.check(namespace + name);
   }
 
   private boolean allowed(Operation op, String full) {
@@ -908,12 +909,7 @@ public final class Strongroom implements AutoCloseable {
   }
 
   private static SecretValue copy(SecretValue value) {
-    byte[] bytes = value.copyBytes();
-    try {
-      return SecretValue.of(bytes);
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
-    }
+    return SecretValue.adopt(value.copyBytes()); // one copy, owned by the caller
   }
 
   static URI parseUri(String uri) {

@@ -1,14 +1,11 @@
 package dev.strongroom.internal.room;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** Checks secret names. Stateless and thread-safe. Not for public use. */
 public final class Names {
   /** The longest name accepted, in characters. */
   public static final int MAX_LENGTH = 512;
-
-  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._-]+");
 
   private Names() {}
 
@@ -24,13 +21,11 @@ public final class Names {
       throw new IllegalArgumentException(
           "expected a secret name of 1 to " + MAX_LENGTH + " characters but was " + name.length());
     }
-    for (String segment : name.split("/", -1)) {
-      if (!SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
-        throw new IllegalArgumentException(
-            "expected a secret name of '/'-separated segments of [A-Za-z0-9._-] but was '"
-                + printable(name)
-                + "'");
-      }
+    if (!validSegments(name)) {
+      throw new IllegalArgumentException(
+          "expected a secret name of '/'-separated segments of [A-Za-z0-9._-] but was '"
+              + printable(name)
+              + "'");
     }
     return name;
   }
@@ -43,6 +38,32 @@ public final class Names {
     }
     check(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
     return prefix;
+  }
+
+  /** One pass, no allocation: this runs on every read. */
+  private static boolean validSegments(String name) {
+    int segmentStart = 0;
+    int dots = 0;
+    for (int i = 0; i <= name.length(); i++) {
+      char c = i == name.length() ? '/' : name.charAt(i);
+      if (c == '/') {
+        int length = i - segmentStart;
+        if (length == 0 || dots == length && length <= 2) {
+          return false; // empty, "." or ".."
+        }
+        segmentStart = i + 1;
+        dots = 0;
+      } else if (c == '.') {
+        dots++;
+      } else if (!(c >= 'a' && c <= 'z'
+          || c >= 'A' && c <= 'Z'
+          || c >= '0' && c <= '9'
+          || c == '_'
+          || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String printable(String name) {

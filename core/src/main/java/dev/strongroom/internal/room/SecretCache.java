@@ -188,7 +188,7 @@ public final class SecretCache implements AutoCloseable {
   }
 
   private boolean tooOld(Entry entry) {
-    return Duration.between(entry.loadedAt(), clock.instant()).compareTo(maxStale) > 0;
+    return clock.millis() - entry.loadedAt().toEpochMilli() > maxStale.toMillis();
   }
 
   private Entry fetch(String name) {
