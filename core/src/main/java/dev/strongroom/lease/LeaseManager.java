@@ -44,10 +44,11 @@ import org.slf4j.LoggerFactory;
  *       <em>granted</em>, less up to {@code jitter} of that, so a fleet does not renew in lockstep.
  *       Each renewal asks for the TTL first granted.
  *   <li>The credential is re-acquired (rotated) when the lease is not renewable, when the backend
- *       refuses to renew ({@link LeaseExpiredException}), when a renewal grants less than the
- *       remaining third of the first TTL, or when the next renewal would leave less than that
- *       before the maximum TTL. The new credential replaces the old one, then the old lease is
- *       revoked and its values wiped.
+ *       refuses to renew ({@link LeaseExpiredException}), when a renewal grants less than it asked
+ *       for (the backend capped it at the maximum TTL, which Vault does not report: the rotation is
+ *       then planned a third of the first TTL before that grant ends), or when the next renewal
+ *       would leave less than that third before a known maximum TTL. The new credential replaces
+ *       the old one, then the old lease is revoked and its values wiped.
  *   <li>Any other failure is retried after an exponential backoff with equal jitter, capped at
  *       {@code maxBackoff}; retries never postpone the expiry. An expired credential keeps trying
  *       to rotate, so it comes back after an outage; reads fail in between.
@@ -302,10 +303,14 @@ public final class LeaseManager implements AutoCloseable {
       }
       c.lease = granted;
       events.add(LeaseEvent.of(LeaseEvent.Type.RENEWED, c.path, granted, now));
-      if (c.rotatable && granted.ttl().compareTo(minUseful(c)) < 0) {
+      // A grant shorter than asked means the backend capped it at the lease's maximum TTL (which
+      // Vault does not report): its end is the hard end, so rotate while the last third of the
+      // first TTL is still left before it.
+      if (c.rotatable && granted.ttl().compareTo(c.firstTtl) < 0) {
         c.failures = 0;
         c.action = Action.ROTATE;
-        c.dueAt = now;
+        Instant rotateAt = granted.expiresAt().minus(minUseful(c));
+        c.dueAt = rotateAt.isAfter(now) ? rotateAt : now;
       } else {
         planAfterGrant(c, now);
       }

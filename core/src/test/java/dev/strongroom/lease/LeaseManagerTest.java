@@ -84,7 +84,7 @@ class LeaseManagerTest {
   }
 
   @Test
-  void renewal_grantedShorterTtl_nextRenewalFollowsTheGrant() {
+  void renewal_grantedShorterTtl_rotatesAThirdOfTheFirstTtlBeforeTheGrantEnds() {
     LeaseManager manager = manager(ZERO);
     provider.shortGrant = Duration.ofSeconds(30);
     manager.acquire(provider, "db/creds/app");
@@ -93,7 +93,8 @@ class LeaseManagerTest {
     scheduler.advance(Duration.ofSeconds(40));
     scheduler.advance(Duration.ofSeconds(20));
 
-    assertEquals(List.of("RENEWED@40", "RENEWED@60"), eventLog());
+    // Granted 30 s at 40 (end 70): the cap is the hard end, so rotate at 70 - 60/3 = 50.
+    assertEquals(List.of("RENEWED@40", "ROTATED@50"), eventLog());
   }
 
   @Test
@@ -190,7 +191,8 @@ class LeaseManagerTest {
 
     scheduler.advance(Duration.ofSeconds(149));
 
-    assertEquals(List.of("RENEWED@40", "RENEWED@80", "RENEWED@120", "ROTATED@140"), eventLog());
+    // At 120 the grant is capped at 30 s (end 150): rotate a third of the TTL (20 s) before that.
+    assertEquals(List.of("RENEWED@40", "RENEWED@80", "RENEWED@120", "ROTATED@130"), eventLog());
     assertEquals("db/creds/app/lease-2", credential.lease().id());
   }
 
