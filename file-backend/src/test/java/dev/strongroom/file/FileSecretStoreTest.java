@@ -1,5 +1,7 @@
 package dev.strongroom.file;
 
+import java.time.Instant;
+import dev.strongroom.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +49,7 @@ class FileSecretStoreTest {
   private static final String CANARY = "CANARY-7f3a9c-do-not-leak";
 
   @TempDir Path dir;
-  private final TestStores.MutableClock clock = new TestStores.MutableClock();
+  private final MutableClock clock = MutableClock.at(Instant.parse("2025-01-01T00:00:00Z"));
   private FileBackend backend;
   private SecretStore store;
 

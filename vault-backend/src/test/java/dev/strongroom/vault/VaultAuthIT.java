@@ -1,5 +1,6 @@
 package dev.strongroom.vault;
 
+import dev.strongroom.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -78,7 +79,7 @@ class VaultAuthIT {
   @Test
   void token_pastTwoThirdsOfTtl_renewsItself() {
     String token = createToken("1h");
-    MutableClock clock = new MutableClock(Instant.now());
+    MutableClock clock = MutableClock.at(Instant.now());
     try (Backend backend =
         VaultBackendProvider.connect(
             VaultConfig.builder(URI.create(VaultServers.env("STRONGROOM_VAULT_ADDR")))
@@ -109,7 +110,7 @@ class VaultAuthIT {
     String second = createToken("1h");
     Path file = dir.resolve("token");
     Files.writeString(file, first + "\n");
-    MutableClock clock = new MutableClock(Instant.now());
+    MutableClock clock = MutableClock.at(Instant.now());
     try (Backend backend =
         VaultBackendProvider.connect(
             VaultConfig.builder(URI.create(VaultServers.env("STRONGROOM_VAULT_ADDR")))
