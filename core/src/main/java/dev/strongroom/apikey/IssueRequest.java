@@ -1,5 +1,6 @@
 package dev.strongroom.apikey;
 
+import dev.strongroom.internal.apikey.KeyFormat;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -98,7 +99,7 @@ public final class IssueRequest {
   }
 
   private static String printable(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "…" : s.replaceAll("\\p{Cntrl}", "?");
+    return KeyFormat.describe(s, 40);
   }
 
   /** Builds an {@link IssueRequest}. Not thread-safe. */

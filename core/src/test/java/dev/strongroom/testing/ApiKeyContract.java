@@ -210,8 +210,8 @@ public abstract class ApiKeyContract {
     assertTrue(keys.verify(chars(used)).valid());
 
     assertEquals(
-        List.of(used.id(), idle.id(), revoked.id()),
-        ids(keys.list(ApiKeyQuery.all().owner(owner))));
+        Set.of(used.id(), idle.id(), revoked.id()),
+        Set.copyOf(ids(keys.list(ApiKeyQuery.all().owner(owner)))));
     assertEquals(
         List.of(used.id()),
         ids(keys.list(ApiKeyQuery.all().owner(owner).scope("read").activeOnly())));

@@ -733,11 +733,8 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
     return d;
   }
 
-  /** At most 64 characters, control characters replaced, never anything that looks like a key. */
   private static String printable(String s) {
-    String cut = s.length() > 64 ? s.substring(0, 64) : s;
-    String clean = cut.replaceAll("[^\\x20-\\x7e]", "?");
-    return KeyFormat.PATTERN.matcher(clean).replaceAll("<redacted>");
+    return KeyFormat.describe(s, 64);
   }
 
   /** Writes the pending last-used marks and empties the cache. */

@@ -47,6 +47,7 @@ public final class KeyFormat {
               + (SECRET_LENGTH + CHECK_LENGTH)
               + "}(?![A-Za-z0-9_])");
 
+  private static final Pattern LONG_TOKEN = Pattern.compile("[A-Za-z0-9+/=_-]{20,}");
   private static final Pattern LABEL = Pattern.compile("[a-z][a-z0-9]{0,15}");
   private static final Pattern ID = Pattern.compile("[0-9A-Za-z]{" + ID_LENGTH + "}");
   private static final char[] DIGITS =
@@ -55,6 +56,20 @@ public final class KeyFormat {
   private static final ThreadLocal<CRC32> CRC = ThreadLocal.withInitial(CRC32::new);
 
   private KeyFormat() {}
+
+  /**
+   * {@code untrusted} for a message or audit detail: as given if it is at most {@code max}
+   * printable ASCII characters without a run of 20 token characters (which could be a pasted key or
+   * other secret); otherwise only its length.
+   */
+  public static String describe(String untrusted, int max) {
+    if (untrusted.length() <= max
+        && untrusted.chars().allMatch(c -> c >= 0x20 && c < 0x7f)
+        && !LONG_TOKEN.matcher(untrusted).find()) {
+      return untrusted;
+    }
+    return "<" + untrusted.length() + " characters, not shown>";
+  }
 
   /** Whether {@code label} is a valid service or environment label. */
   public static boolean isLabel(String label) {
