@@ -1,5 +1,7 @@
 package dev.strongroom;
 
+import dev.strongroom.apikey.ApiKeyPolicy;
+import dev.strongroom.apikey.ApiKeys;
 import dev.strongroom.audit.AuditSink;
 import dev.strongroom.audit.AuditSinks;
 import dev.strongroom.env.EnvFile;
@@ -11,6 +13,7 @@ import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
+import dev.strongroom.internal.apikey.ApiKeyService;
 import dev.strongroom.internal.room.AccessRecorder;
 import dev.strongroom.internal.room.AuditRecorder;
 import dev.strongroom.internal.room.Names;
@@ -94,11 +97,18 @@ public final class Strongroom implements AutoCloseable {
   private final String namespace;
   private final String kekName;
   private final List<Scope> scopes;
+  private final ApiKeyPolicy apiKeyPolicy;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Strongroom(
-      RoomCore core, boolean root, String namespace, String kekName, List<Scope> scopes) {
+      RoomCore core,
+      boolean root,
+      String namespace,
+      String kekName,
+      List<Scope> scopes,
+      ApiKeyPolicy apiKeyPolicy) {
     this.core = core;
+    this.apiKeyPolicy = apiKeyPolicy;
     this.root = root;
     this.namespace = namespace;
     this.kekName = kekName;
@@ -510,6 +520,24 @@ public final class Strongroom implements AutoCloseable {
     return "kek/" + kekName;
   }
 
+  // -------------------------------------------------------------- api keys
+
+  /**
+   * The room's API keys (one instance per room), configured by {@link Builder#apiKeys}: issue,
+   * verify, renew, rotate, revoke and review keys for the service's own clients. They are stored
+   * under the reserved prefix {@code apikeys/} of the backend, so every backend works; operations
+   * are audited through the room's sinks as {@code apikey.*}.
+   *
+   * @throws IllegalStateException on a scoped or tenant view: API keys are managed on the room
+   */
+  public ApiKeys apiKeys() {
+    if (!root) {
+      throw new IllegalStateException(
+          "expected the room but this is a view; API keys are managed on the room");
+    }
+    return core.component(ApiKeyService.class, () -> ApiKeyService.create(core, apiKeyPolicy));
+  }
+
   // ---------------------------------------------------------------- leases
 
   /**
@@ -719,7 +747,7 @@ public final class Strongroom implements AutoCloseable {
     Objects.requireNonNull(policy, "policy");
     List<Scope> more = new ArrayList<>(scopes);
     more.add(new Scope(policy, namespace));
-    return new Strongroom(core, false, namespace, kekName, more);
+    return new Strongroom(core, false, namespace, kekName, more, apiKeyPolicy);
   }
 
   /**
@@ -741,7 +769,8 @@ public final class Strongroom implements AutoCloseable {
     }
     String kek = "tenant-" + tenantId;
     core.ensureKey(kek);
-    return new Strongroom(core, false, RoomCore.TENANTS + tenantId + "/", kek, scopes);
+    return new Strongroom(
+        core, false, RoomCore.TENANTS + tenantId + "/", kek, scopes, apiKeyPolicy);
   }
 
   /**
@@ -992,8 +1021,15 @@ public final class Strongroom implements AutoCloseable {
     private String principal = "anonymous";
     private final List<AuditSink> sinks = new ArrayList<>();
     private ScheduledExecutorService leaseScheduler;
+    private ApiKeyPolicy apiKeyPolicy = ApiKeyPolicy.defaults();
 
     private Builder() {}
+
+    /** How the room's {@link Strongroom#apiKeys() API keys} behave; the defaults if not set. */
+    public Builder apiKeys(ApiKeyPolicy policy) {
+      this.apiKeyPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
 
     /** The backend; the room takes ownership and closes it. */
     public Builder backend(Backend backend) {
@@ -1108,7 +1144,7 @@ public final class Strongroom implements AutoCloseable {
                   principal,
                   AuditRecorder.of(clock, sinks),
                   leaseScheduler));
-      return new Strongroom(core, true, "", RoomCore.DEFAULT_KEK, List.of());
+      return new Strongroom(core, true, "", RoomCore.DEFAULT_KEK, List.of(), apiKeyPolicy);
     }
 
     private static Duration positive(Duration d, String what) {

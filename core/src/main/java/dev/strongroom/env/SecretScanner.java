@@ -1,19 +1,22 @@
 package dev.strongroom.env;
 
+import dev.strongroom.internal.apikey.KeyFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds variables that look like hardcoded secrets: a known token prefix (AWS, GitHub, Slack,
- * Stripe, Vault, GitLab, npm, Google), a PEM block, a JWT, a URL with a password, a long
- * high-entropy token, or a sensitive name ({@code PASSWORD}, {@code SECRET}, {@code TOKEN}, {@code
- * KEY}…) with a literal value. Values that are {@code strongroom:} references are never flagged.
- * Findings name the variable and the rule, never the value.
+ * Finds variables that look like hardcoded secrets: a Strongroom API key (recognised by its format
+ * and checksum, so a typo or a lookalike is not reported as one), a known token prefix (AWS,
+ * GitHub, Slack, Stripe, Vault, GitLab, npm, Google), a PEM block, a JWT, a URL with a password, a
+ * long high-entropy token, or a sensitive name ({@code PASSWORD}, {@code SECRET}, {@code TOKEN},
+ * {@code KEY}…) with a literal value. Values that are {@code strongroom:} references are never
+ * flagged. Findings name the variable and the rule, never the value.
  *
  * <p>Thread-safe (stateless).
  */
@@ -67,6 +70,11 @@ public final class SecretScanner {
 
   /** Why a variable was flagged. */
   public enum Kind {
+    /**
+     * The value holds a Strongroom API key ({@code SERVICE_ENV_ID_SECRETCHECK}, see {@link
+     * dev.strongroom.apikey}) whose checksum is valid: almost certainly a real key.
+     */
+    STRONGROOM_API_KEY,
     /** The value starts with a prefix a known service puts on its tokens. */
     KNOWN_TOKEN_PREFIX,
     /** The value has the shape of a JSON Web Token. */
@@ -124,6 +132,9 @@ public final class SecretScanner {
       return null;
     }
     String v = value.strip();
+    if (containsApiKey(v)) {
+      return new Finding(name, Kind.STRONGROOM_API_KEY, "Strongroom API key (valid checksum)");
+    }
     for (Rule rule : PREFIXES) {
       if (v.startsWith(rule.prefix())) {
         boolean aws = rule.prefix().equals("AKIA") || rule.prefix().equals("ASIA");
@@ -148,6 +159,17 @@ public final class SecretScanner {
       return new Finding(name, Kind.SENSITIVE_NAME, "sensitive name with a literal value");
     }
     return null;
+  }
+
+  /** Whether {@code v} contains a token in the API key format whose checksum is valid. */
+  static boolean containsApiKey(String v) {
+    Matcher m = KeyFormat.PATTERN.matcher(v);
+    while (m.find()) {
+      if (KeyFormat.isKey(m.group())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean looksRandom(String v) {

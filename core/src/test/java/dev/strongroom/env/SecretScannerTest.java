@@ -2,6 +2,7 @@ package dev.strongroom.env;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strongroom.env.SecretScanner.Finding;
@@ -135,5 +136,33 @@ class SecretScannerTest {
     assertEquals(4.0, SecretScanner.entropy("0123456789abcdef"), 1e-9);
     assertEquals(0.0, SecretScanner.entropy("aaaa"), 1e-9);
     assertTrue(SecretScanner.sensitiveName("db.password"));
+  }
+
+  @Test
+  void scan_strongroomApiKey_flaggedOnlyWithValidChecksum() {
+    String key;
+    try (dev.strongroom.Strongroom room = dev.strongroom.Strongroom.open("memory:")) {
+      key =
+          room.apiKeys()
+              .issue(dev.strongroom.apikey.IssueRequest.builder("live").build())
+              .key()
+              .copyUtf8String();
+    }
+    char last = key.charAt(key.length() - 1);
+    String typo = key.substring(0, key.length() - 1) + (last == 'a' ? 'b' : 'a');
+
+    List<SecretScanner.Finding> found =
+        SecretScanner.scan(
+            Map.of("API", key, "IN_URL", "https://x/?k=" + key + "&a=1", "TYPO", typo));
+
+    assertEquals(SecretScanner.Kind.STRONGROOM_API_KEY, found.get(0).kind());
+    assertEquals("API", found.get(0).variable());
+    assertEquals(SecretScanner.Kind.STRONGROOM_API_KEY, found.get(1).kind());
+    for (SecretScanner.Finding f : found) {
+      if (f.variable().equals("TYPO")) {
+        assertNotEquals(SecretScanner.Kind.STRONGROOM_API_KEY, f.kind());
+      }
+    }
+    assertFalse(found.toString().contains(key.substring(21)));
   }
 }

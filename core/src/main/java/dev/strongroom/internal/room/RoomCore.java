@@ -70,6 +70,7 @@ public final class RoomCore implements AutoCloseable {
           String, CopyOnWriteArrayList<BiConsumer<String, SecretCache.Entry>>>
       listeners = new ConcurrentHashMap<>();
 
+  private final ConcurrentHashMap<Class<?>, Object> components = new ConcurrentHashMap<>();
   private volatile boolean defaultKeyReady;
 
   private RoomCore(Settings s) {
@@ -342,6 +343,15 @@ public final class RoomCore implements AutoCloseable {
     }
   }
 
+  /**
+   * The room's single instance of {@code type}, made by {@code factory} on first use (such as the
+   * room's API keys). Components that are {@link AutoCloseable} are closed first when the room
+   * closes, while the backend is still open.
+   */
+  public <T> T component(Class<T> type, java.util.function.Supplier<? extends T> factory) {
+    return type.cast(components.computeIfAbsent(type, k -> factory.get()));
+  }
+
   /** Adds a listener for new CURRENT versions of {@code name}; returns what removes it. */
   public Runnable listen(String name, BiConsumer<String, SecretCache.Entry> listener) {
     listeners.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(listener);
@@ -402,6 +412,15 @@ public final class RoomCore implements AutoCloseable {
    */
   @Override
   public void close() {
+    for (Object component : components.values()) {
+      if (component instanceof AutoCloseable) {
+        try {
+          ((AutoCloseable) component).close();
+        } catch (Exception e) {
+          LOG.warn("closing {} failed: {}", component, e.getClass().getName());
+        }
+      }
+    }
     try {
       leases.close();
     } catch (RuntimeException e) {

@@ -1,0 +1,204 @@
+package dev.strongroom.apikey;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How a room's {@link ApiKeys} behave: the service label keys start with, how soon a revocation
+ * made by another room (another process) takes effect here, how often the last-used time is
+ * written, default and maximum lifetimes, and an optional limit on repeated failures.
+ *
+ * <pre>{@code
+ * ApiKeyPolicy.builder().service("acme").revocationBound(Duration.ofSeconds(30)).build()
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ApiKeyPolicy {
+  private static final Pattern LABEL = Pattern.compile("[a-z][a-z0-9]{0,15}");
+  private static final ApiKeyPolicy DEFAULTS = builder().build();
+
+  private final String service;
+  private final Duration revocationBound;
+  private final Duration lastUsedInterval;
+  private final Duration defaultTtl;
+  private final Duration maxTtl;
+  private final long cacheSize;
+  private final int failureBurst;
+  private final Duration failureRefill;
+
+  private ApiKeyPolicy(Builder b) {
+    this.service = b.service;
+    this.revocationBound = b.revocationBound;
+    this.lastUsedInterval = b.lastUsedInterval;
+    this.defaultTtl = b.defaultTtl;
+    this.maxTtl = b.maxTtl;
+    this.cacheSize = b.cacheSize;
+    this.failureBurst = b.failureBurst;
+    this.failureRefill = b.failureRefill;
+  }
+
+  /** The defaults: see each {@link Builder} method. */
+  public static ApiKeyPolicy defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The service label keys start with, such as {@code sr}. */
+  public String service() {
+    return service;
+  }
+
+  /**
+   * How long a verification result is cached: a revocation, renewal or rotation made by another
+   * room takes effect here within this bound (in the same room at once).
+   */
+  public Duration revocationBound() {
+    return revocationBound;
+  }
+
+  /** A key's last-used time is written at most once per this interval per room. */
+  public Duration lastUsedInterval() {
+    return lastUsedInterval;
+  }
+
+  /** The TTL of a key when the request gives none. */
+  public Duration defaultTtl() {
+    return defaultTtl;
+  }
+
+  /** The longest any key may live from issue, renewals included. */
+  public Duration maxTtl() {
+    return maxTtl;
+  }
+
+  /** How many keys the verification cache holds. */
+  public long cacheSize() {
+    return cacheSize;
+  }
+
+  /** Failures allowed in a burst per key id or source before {@code RATE_LIMITED}; 0 if off. */
+  public int failureBurst() {
+    return failureBurst;
+  }
+
+  /** How often one more failure is allowed again after a burst. */
+  public Duration failureRefill() {
+    return failureRefill;
+  }
+
+  @Override
+  public String toString() {
+    return "ApiKeyPolicy[service="
+        + service
+        + ", revocationBound="
+        + revocationBound
+        + ", lastUsedInterval="
+        + lastUsedInterval
+        + ", defaultTtl="
+        + defaultTtl
+        + ", maxTtl="
+        + maxTtl
+        + ", failureBurst="
+        + failureBurst
+        + "]";
+  }
+
+  /** Builds an {@link ApiKeyPolicy}. Not thread-safe. */
+  public static final class Builder {
+    private String service = "sr";
+    private Duration revocationBound = Duration.ofMinutes(1);
+    private Duration lastUsedInterval = Duration.ofHours(1);
+    private Duration defaultTtl = Duration.ofDays(90);
+    private Duration maxTtl = Duration.ofDays(365);
+    private long cacheSize = 100_000;
+    private int failureBurst;
+    private Duration failureRefill = Duration.ofSeconds(1);
+
+    private Builder() {}
+
+    /** The label keys start with: 1 to 16 of {@code [a-z0-9]}, a letter first; {@code sr}. */
+    public Builder service(String service) {
+      Objects.requireNonNull(service, "service");
+      if (!LABEL.matcher(service).matches()) {
+        throw new IllegalArgumentException(
+            "expected a service label of [a-z][a-z0-9]{0,15} but was '" + service + "'");
+      }
+      this.service = service;
+      return this;
+    }
+
+    /** How long verification results are cached (the cross-room revocation bound); 1 minute. */
+    public Builder revocationBound(Duration bound) {
+      this.revocationBound = positive(bound, "revocationBound");
+      return this;
+    }
+
+    /** How often a key's last-used time is written at most; 1 hour. */
+    public Builder lastUsedInterval(Duration interval) {
+      this.lastUsedInterval = positive(interval, "lastUsedInterval");
+      return this;
+    }
+
+    /** The TTL of a key when the request gives none; 90 days. */
+    public Builder defaultTtl(Duration ttl) {
+      this.defaultTtl = positive(ttl, "defaultTtl");
+      return this;
+    }
+
+    /** The longest any key may live from issue; 365 days. */
+    public Builder maxTtl(Duration maxTtl) {
+      this.maxTtl = positive(maxTtl, "maxTtl");
+      return this;
+    }
+
+    /** How many keys the verification cache holds; 100,000. */
+    public Builder cacheSize(long size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("expected a cache size >= 1 but was " + size);
+      }
+      this.cacheSize = size;
+      return this;
+    }
+
+    /**
+     * Turns on rate limiting of failures: each key id and each source (see {@link
+     * ApiKeys#verify(char[], String)}) may fail {@code burst} times, then once more per {@code
+     * refill}; meanwhile its verifications are {@code RATE_LIMITED}. Off by default.
+     */
+    public Builder failureLimit(int burst, Duration refill) {
+      if (burst < 1) {
+        throw new IllegalArgumentException("expected a burst >= 1 but was " + burst);
+      }
+      this.failureBurst = burst;
+      this.failureRefill = positive(refill, "refill");
+      return this;
+    }
+
+    /**
+     * Builds the policy.
+     *
+     * @throws IllegalStateException if {@code defaultTtl > maxTtl}
+     */
+    public ApiKeyPolicy build() {
+      if (defaultTtl.compareTo(maxTtl) > 0) {
+        throw new IllegalStateException(
+            "expected defaultTtl <= maxTtl but was " + defaultTtl + " > " + maxTtl);
+      }
+      return new ApiKeyPolicy(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("expected a positive " + what + " but was " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.strongroom.internal.memory;
+
+import dev.strongroom.spi.Backend;
+import dev.strongroom.testing.ApiKeyContract;
+import dev.strongroom.testing.NonClosingBackend;
+
+/** The API key contract on the in-memory backend: one backend per test, shared by its rooms. */
+class MemoryApiKeyContractTest extends ApiKeyContract {
+  private final MemoryBackend shared = MemoryBackend.create(clock);
+
+  @Override
+  protected Backend newBackend() {
+    return NonClosingBackend.of(shared);
+  }
+}
