@@ -1,7 +1,5 @@
 package dev.strongroom.file;
 
-import java.time.Instant;
-import dev.strongroom.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +24,7 @@ import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.SecretVersion;
 import dev.strongroom.spi.StoredSecret;
 import dev.strongroom.spi.WriteRequest;
+import dev.strongroom.testing.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;

@@ -5,10 +5,6 @@ import dev.strongroom.file.internal.FileBackend;
 import dev.strongroom.file.internal.KdfParams;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 
 /** Helpers shared by the file backend's tests. */

@@ -1,6 +1,5 @@
 package dev.strongroom.vault;
 
-import dev.strongroom.testing.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,6 +14,7 @@ import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.WriteRequest;
+import dev.strongroom.testing.MutableClock;
 import dev.strongroom.vault.internal.VaultBackend;
 import dev.strongroom.vault.internal.VaultHttp;
 import java.net.URI;
