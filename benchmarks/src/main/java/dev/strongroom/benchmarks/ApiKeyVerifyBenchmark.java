@@ -47,6 +47,9 @@ public class ApiKeyVerifyBenchmark {
   /** Opens a memory room, issues one key and verifies it once so that its record is cached. */
   @Setup(Level.Trial)
   public void setUp() {
+    if (!impl.equals("strongroom")) {
+      throw new IllegalArgumentException("expected impl strongroom but was " + impl);
+    }
     room = Strongroom.open("memory:");
     keys = room.apiKeys();
     key = keys.issue(IssueRequest.builder("live").owner("bench").build()).key().copyChars();

@@ -49,6 +49,10 @@ public class SecretReadBenchmark {
   /** Opens a memory room holding one secret, and a bare cache holding the same bytes. */
   @Setup(Level.Trial)
   public void setUp() {
+    if (!java.util.List.of("strongroom", "caffeine", "strongroomMiss").contains(impl)) {
+      throw new IllegalArgumentException(
+          "expected impl strongroom, caffeine or strongroomMiss but was " + impl);
+    }
     room = Strongroom.open("memory:");
     room.put(NAME, SecretValue.ofUtf8("correct horse battery staple"));
     room.secret(NAME).wipe();

@@ -59,6 +59,60 @@ class ReportGeneratorTest {
         md.contains("| EncryptBenchmark.encrypt | strongroom | 1 KiB | 1 | 1.1 k | 1.07 |"), md);
   }
 
+  private static String unsized(String bench, String impl, double score) {
+    return String.format(
+        "{\"benchmark\":\"dev.strongroom.benchmarks.%s\",\"threads\":1,"
+            + "\"params\":{\"impl\":\"%s\"},"
+            + "\"primaryMetric\":{\"score\":%s,\"scoreUnit\":\"ops/s\"},"
+            + "\"secondaryMetrics\":{\"gc.alloc.rate.norm\":{\"score\":48.0}}}",
+        bench, impl, score);
+  }
+
+  private static ReportGenerator readsAndKeys(double verifications) throws Exception {
+    String json =
+        "["
+            + unsized("SecretReadBenchmark.read", "caffeine", 40_000_000.0)
+            + ","
+            + unsized("SecretReadBenchmark.read", "strongroom", 10_000_000.0)
+            + ","
+            + unsized("SecretReadBenchmark.read", "jcaReused", 1.0)
+            + ","
+            + unsized("ApiKeyVerifyBenchmark.verify", "strongroom", verifications)
+            + ","
+            + unsized("ApiKeyVerifyBenchmark.verify", "jcaReused", 1.0)
+            + "]";
+    return new ReportGenerator(ReportGenerator.parse(new ObjectMapper().readTree(json)));
+  }
+
+  @Test
+  void ratio_secretRead_dividesByCaffeine() throws Exception {
+    assertEquals(
+        0.25, readsAndKeys(2e6).ratio("SecretReadBenchmark.read", "strongroom", 0, 1).get(), 1e-9);
+  }
+
+  @Test
+  void ratio_apiKeyVerify_isAbsolute() throws Exception {
+    assertTrue(
+        readsAndKeys(2e6).ratio("ApiKeyVerifyBenchmark.verify", "strongroom", 0, 1).isEmpty());
+  }
+
+  @Test
+  void markdown_readsAndKeys_ratioToCaffeineAbsoluteVerifyAndTarget() throws Exception {
+    String met = readsAndKeys(1_500_000).markdown("test");
+    String missed = readsAndKeys(900_000).markdown("test");
+
+    assertTrue(met.contains("## SecretReadBenchmark.read, 1 thread (ratios to caffeine)"), met);
+    assertTrue(met.contains("| impl | ops/s |"), met);
+    assertTrue(met.contains("| strongroom | 10.00 M (0.25×) |"), met);
+    assertTrue(met.contains("## ApiKeyVerifyBenchmark.verify, 1 thread (absolute)"), met);
+    assertTrue(met.contains("| strongroom | 1.50 M |"), met);
+    assertTrue(met.contains("| SecretReadBenchmark.read | strongroom | – | 1 | 48 | – |"), met);
+    assertTrue(met.contains("cached, 1 thread ≥ 1.00 M ops/s | 1.50 M ops/s | met |"), met);
+    assertTrue(
+        missed.contains("cached, 1 thread ≥ 1.00 M ops/s | 900.0 k ops/s | missed by 10% |"),
+        missed);
+  }
+
   @Test
   void main_writesMergedJsonMarkdownAndChart(@TempDir Path dir) throws Exception {
     Path in = dir.resolve("in.json");
