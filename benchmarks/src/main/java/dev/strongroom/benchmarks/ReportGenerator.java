@@ -344,7 +344,9 @@ public final class ReportGenerator {
             "EncryptBenchmark.encrypt",
             "DecryptBenchmark.decrypt",
             "StreamBenchmark.encrypt",
-            "StreamBenchmark.decrypt");
+            "StreamBenchmark.decrypt",
+            "SecretReadBenchmark.read",
+            "ApiKeyVerifyBenchmark.verify");
     TreeMap<Integer, String> ordered = new TreeMap<>();
     new TreeSet<>(rows.stream().map(Row::benchmark).toList())
         .forEach(b -> ordered.put(order.contains(b) ? order.indexOf(b) : 100 + ordered.size(), b));
