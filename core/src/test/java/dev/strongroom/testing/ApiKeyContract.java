@@ -235,6 +235,36 @@ public abstract class ApiKeyContract {
   }
 
   @Test
+  void lastUsed_writtenOncePerInterval_seenByOtherRoom_oldVersionsPruned() {
+    ApiKeys keys = newRoom().apiKeys();
+    IssuedKey issued = issue(keys);
+    String name = "apikeys/" + issued.id();
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofMinutes(11));
+      assertTrue(keys.verify(chars(issued)).valid());
+      assertTrue(keys.verify(chars(issued)).valid());
+    }
+    long lastUse = clock.millis();
+    ApiKeys other = newRoom().apiKeys();
+
+    assertEquals(
+        lastUse, other.describe(issued.id()).orElseThrow().lastUsed().orElseThrow().toEpochMilli());
+    try (Backend raw = newBackend()) {
+      var metadata = raw.secrets().metadata(name);
+      assertEquals(4, metadata.latestVersion(), metadata.toString());
+      assertEquals(
+          List.of(4L),
+          metadata.versions().stream()
+              .filter(v -> !v.destroyed())
+              .map(v -> v.version())
+              .collect(Collectors.toList()),
+          metadata.toString());
+    }
+    assertTrue(other.revoke(issued.id()).revoked());
+    assertEquals(Outcome.REVOKED, other.verify(chars(issued)).outcome());
+  }
+
+  @Test
   void unknownKeyId_notFound() {
     ApiKeys keys = newRoom().apiKeys();
     assertTrue(keys.describe("000000000000").isEmpty());
