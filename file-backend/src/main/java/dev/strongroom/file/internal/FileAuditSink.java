@@ -13,9 +13,9 @@ import java.nio.file.Path;
 /**
  * The store's audit log, {@code audit.jsonl}, shared by every process that opens the store: a
  * {@linkplain AuditSinks#jsonLines hash-chained JSON-lines sink} (each line forced to disk) whose
- * appends run under the store lock. A JSON-lines sink resumes the chain of the file as it found
- * it, so when another process has appended since this one last wrote (the file's size changed),
- * the sink is reopened, which verifies the file and resumes after the other process's lines. Two
+ * appends run under the store lock. A JSON-lines sink resumes the chain of the file as it found it,
+ * so when another process has appended since this one last wrote (the file's size changed), the
+ * sink is reopened, which verifies the file and resumes after the other process's lines. Two
  * processes therefore never fork the chain. Fail-closed like every sink: a file that does not
  * verify, or an append that fails, throws {@link AccessDeniedException}.
  *

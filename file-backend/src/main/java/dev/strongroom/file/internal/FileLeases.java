@@ -174,15 +174,14 @@ public final class FileLeases {
                 true));
   }
 
-  /**
-   * Every recorded lease, oldest first. A corrupt record fails the listing, naming its file.
-   */
+  /** Every recorded lease, oldest first. A corrupt record fails the listing, naming its file. */
   public List<Lease> list() {
     List<Lease> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       return out;
     }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + FileLayout.LEASE_SUFFIX)) {
+    try (DirectoryStream<Path> files =
+        Files.newDirectoryStream(dir, "*" + FileLayout.LEASE_SUFFIX)) {
       for (Path file : files) {
         if (!file.getFileName().toString().startsWith(".")) {
           Lease lease = load(file);
