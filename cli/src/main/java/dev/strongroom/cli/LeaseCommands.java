@@ -167,7 +167,8 @@ final class LeaseCommands implements Runnable {
                     max,
                     credential.end(),
                     false));
-        room.audit("lease.recorded", name, version, AuditEvent.Outcome.OK, record.id());
+        room.audit(
+            "lease.recorded", name, version, AuditEvent.Outcome.OK, record.id() + " persisted");
         if (json()) {
           String value = "";
           if (printValue) {

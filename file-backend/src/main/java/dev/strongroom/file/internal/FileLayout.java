@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
  * ROOT/secrets/ENCODED.json    one file per secret: versions and stages in clear, values sealed
  * ROOT/leases/ENCODED.json     one file per lease the library issued: times and state, no value
  * ROOT/audit.jsonl             the hash-chained audit log (chain key derived from the master key)
- * ROOT/.audit.lock             inter-process lock of the audit log's appenders (empty)
  * </pre>
  *
  * Secret names are percent-encoded byte by byte except {@code [A-Za-z0-9_-]} and non-leading dots.
@@ -29,7 +28,6 @@ final class FileLayout {
   static final String LEASES = "leases";
   static final String LEASE_SUFFIX = ".json";
   static final String AUDIT = "audit.jsonl";
-  static final String AUDIT_LOCK = ".audit.lock";
   static final String KEYSET_SUFFIX = ".keyset";
   static final String SECRET_SUFFIX = ".json";
 
