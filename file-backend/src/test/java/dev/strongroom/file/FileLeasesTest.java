@@ -31,8 +31,14 @@ class FileLeasesTest {
 
   private static FileLeases.Lease lease(String id) {
     return new FileLeases.Lease(
-        id, "db/password", 3, T0, Duration.ofMinutes(15), Duration.ofHours(1),
-        T0.plus(Duration.ofMinutes(15)), false);
+        id,
+        "db/password",
+        3,
+        T0,
+        Duration.ofMinutes(15),
+        Duration.ofHours(1),
+        T0.plus(Duration.ofMinutes(15)),
+        false);
   }
 
   @Test
