@@ -1,9 +1,12 @@
 package dev.strongroom.cli;
 
+import dev.strongroom.audit.AuditEvent;
 import dev.strongroom.envelope.EncryptionContext;
+import dev.strongroom.envelope.Envelope;
 import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.StrongroomException;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +21,15 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code encrypt}, {@code decrypt} and {@code rewrap}: streaming envelope encryption. */
+/**
+ * {@code encrypt}, {@code decrypt} and {@code rewrap}: streaming envelope encryption in constant
+ * memory ({@link Envelope#encryptingStream}, {@link Envelope#decryptingStream}, {@link
+ * Envelope#rewrap(InputStream, OutputStream)}), each recorded in the store's audit log.
+ */
 final class CryptoCommands {
+  /** The audit resource of decrypt and rewrap: whichever of the store's KEKs opens the input. */
+  static final String RESOURCE = "kek/*";
+
   private CryptoCommands() {}
 
   @Command(name = "encrypt", description = "Encrypt stdin to stdout, streaming, under a KEK.")
@@ -39,12 +49,17 @@ final class CryptoCommands {
 
     @Override
     int run(RoomContext room) throws IOException {
-      StreamCodec codec = StreamCodec.of(room.envelope(key));
-      OutputStream stdout = stdout();
+      Envelope envelope = room.envelope(key);
+      String resource = "kek/" + key;
+      long bytes;
       try (InputStream in = new BufferedInputStream(stdin(), 1 << 16);
-          OutputStream out = codec.encrypting(stdout, EncryptionContext.of(context))) {
-        in.transferTo(out);
+          OutputStream out = envelope.encryptingStream(stdout(), EncryptionContext.of(context))) {
+        bytes = in.transferTo(out);
+      } catch (RuntimeException e) {
+        room.auditFailure("encrypt", resource, e);
+        throw e;
       }
+      room.audit("encrypt", resource, 0, AuditEvent.Outcome.OK, bytes + " bytes, streamed");
       return Main.OK;
     }
   }
@@ -62,16 +77,31 @@ final class CryptoCommands {
 
     @Override
     int run(RoomContext room) throws IOException {
-      List<String> keys = room.keyNames();
-      StreamCodec codec =
-          StreamCodec.of(room.envelope(keys.contains("default") ? "default" : keys.get(0)));
+      Envelope envelope = room.anyKeyEnvelope();
+      // The stream releases each segment once it verifies; holding everything back until the
+      // last one has verified keeps a tampered or truncated input from reaching stdout at all.
       HoldBackOutput held = new HoldBackOutput();
+      long bytes;
       try (InputStream in =
-          codec.decrypting(
+          envelope.decryptingStream(
               new BufferedInputStream(stdin(), 1 << 16), EncryptionContext.of(context))) {
-        in.transferTo(held);
+        bytes = in.transferTo(held);
+      } catch (EOFException e) {
+        held.discard();
+        InvalidCiphertextException invalid = new InvalidCiphertextException();
+        room.auditFailure("decrypt", RESOURCE, invalid);
+        throw invalid;
       } catch (IOException | RuntimeException e) {
         held.discard();
+        if (e instanceof RuntimeException) {
+          room.auditFailure("decrypt", RESOURCE, (RuntimeException) e);
+        }
+        throw e;
+      }
+      try {
+        room.audit("decrypt", RESOURCE, 0, AuditEvent.Outcome.OK, bytes + " bytes, streamed");
+      } catch (RuntimeException e) {
+        held.discard(); // fail closed: nothing is released unless the access is recorded
         throw e;
       }
       held.commitTo(stdout());
@@ -93,24 +123,28 @@ final class CryptoCommands {
 
     @Override
     int run(RoomContext room) throws IOException {
-      List<String> keys = room.keyNames();
-      StreamCodec codec =
-          StreamCodec.of(room.envelope(keys.contains("default") ? "default" : keys.get(0)));
+      Envelope envelope = room.anyKeyEnvelope();
       if (dir == null) {
-        HoldBackOutput held = new HoldBackOutput();
-        try (InputStream in = new BufferedInputStream(stdin(), 1 << 16)) {
-          codec.rewrap(in, held);
-        } catch (IOException | RuntimeException e) {
-          held.discard();
+        // The new header is written only once every data key has been rewrapped, so a failure
+        // writes nothing; the body is copied as it is (it stays authenticated by its segments).
+        try (InputStream in = new BufferedInputStream(stdin(), 1 << 16);
+            OutputStream out = stdout()) {
+          envelope.rewrap(in, out);
+        } catch (EOFException e) {
+          InvalidCiphertextException invalid = new InvalidCiphertextException();
+          room.auditFailure("rewrap", RESOURCE, invalid);
+          throw invalid;
+        } catch (RuntimeException e) {
+          room.auditFailure("rewrap", RESOURCE, e);
           throw e;
         }
-        held.commitTo(stdout());
+        room.audit("rewrap", RESOURCE, 0, AuditEvent.Outcome.OK, "stdin");
         return Main.OK;
       }
-      return bulk(codec);
+      return bulk(room, envelope);
     }
 
-    private int bulk(StreamCodec codec) throws IOException {
+    private int bulk(RoomContext room, Envelope envelope) throws IOException {
       if (!Files.isDirectory(dir)) {
         throw new CliError(Main.USAGE, "not a folder: " + dir);
       }
@@ -124,11 +158,11 @@ final class CryptoCommands {
       int skipped = 0;
       int failed = 0;
       for (Path file : files) {
-        if (isStream(file)) {
+        if (looksLikeCiphertext(file)) {
           try {
-            rewrapFile(codec, file);
+            rewrapFile(envelope, file);
             rewrapped++;
-          } catch (StrongroomException e) {
+          } catch (StrongroomException | EOFException e) {
             failed++;
             err.printf("%nstrongroom: cannot rewrap %s: %s%n", file, e.getMessage());
           }
@@ -140,6 +174,12 @@ final class CryptoCommands {
         err.flush();
       }
       err.println();
+      room.audit(
+          "rewrap",
+          dir.toAbsolutePath().normalize().toString(),
+          0,
+          failed > 0 ? AuditEvent.Outcome.ERROR : AuditEvent.Outcome.OK,
+          rewrapped + " rewrapped, " + skipped + " skipped, " + failed + " failed");
       println(
           json()
               ? "{\"rewrapped\":"
@@ -163,20 +203,21 @@ final class CryptoCommands {
       return Main.OK;
     }
 
-    private static boolean isStream(Path file) throws IOException {
+    /** Format version 1, then suite 1 (one-shot) or 2 (stream): see docs/FORMAT.md. */
+    private static boolean looksLikeCiphertext(Path file) throws IOException {
       try (InputStream in = Files.newInputStream(file)) {
-        return ChunkedEnvelopeCodec.looksLikeStream(
-            in.readNBytes(ChunkedEnvelopeCodec.MAGIC.length));
+        byte[] start = in.readNBytes(2);
+        return start.length == 2 && start[0] == 1 && (start[1] == 1 || start[1] == 2);
       }
     }
 
-    private static void rewrapFile(StreamCodec codec, Path file) throws IOException {
+    private static void rewrapFile(Envelope envelope, Path file) throws IOException {
       Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".rewrap-", ".part");
       try {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
             OutputStream out =
                 new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-          codec.rewrap(in, out);
+          envelope.rewrap(in, out);
         }
         try (var channel =
             java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {

@@ -50,7 +50,7 @@ final class KeyCommands implements Runnable {
 
     @Override
     int run(RoomContext room) {
-      println(describe(room.keys().createKey(name), json()));
+      println(describe(room.room().keys().create(name), json()));
       return Main.OK;
     }
   }
@@ -62,7 +62,7 @@ final class KeyCommands implements Runnable {
 
     @Override
     int run(RoomContext room) {
-      println(describe(room.keys().rotate(name), json()));
+      println(describe(room.room().keys().rotate(name), json()));
       return Main.OK;
     }
   }
@@ -72,7 +72,9 @@ final class KeyCommands implements Runnable {
     @Override
     int run(RoomContext room) {
       List<String> lines =
-          room.keyNames().stream().map(n -> describe(room.keys().describe(n), json())).toList();
+          room.keyNames().stream()
+              .map(n -> describe(room.room().keys().describe(n), json()))
+              .toList();
       if (json()) {
         println(lines.stream().collect(Collectors.joining(",", "[", "]")));
       } else {
@@ -99,8 +101,8 @@ final class KeyCommands implements Runnable {
 
     @Override
     int run(RoomContext room) {
-      int version = below == null ? room.keys().describe(name).primaryVersion() : below;
-      println(describe(room.keys().setMinDecryptionVersion(name, version), json()));
+      int version = below == null ? room.room().keys().describe(name).primaryVersion() : below;
+      println(describe(room.room().keys().setMinDecryptionVersion(name, version), json()));
       return Main.OK;
     }
   }

@@ -4,6 +4,7 @@ import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.InvalidCiphertextException;
+import dev.strongroom.exception.LeaseExpiredException;
 import dev.strongroom.exception.NotFoundException;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -14,10 +15,11 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code strongroom} command: parses the arguments, runs one command and exits with its code.
- * Exit codes: 0 success, 1 other failure, 2 usage error or a command that is not available yet, 3
- * not found, 4 conflict, 5 access denied (wrong passphrase or master key), 6 invalid ciphertext, 7
- * backend unavailable. Errors are one line on stderr; {@code --verbose} adds the stack trace and
- * debug logs, none of which ever holds a secret value.
+ * Exit codes: 0 success, 1 other failure (and findings of {@code scan-env}, a bad audit log), 2
+ * usage error, 3 not found, 4 conflict, 5 access denied (wrong passphrase or master key, or the
+ * audit log cannot be written), 6 invalid ciphertext, 7 backend unavailable, 8 lease ended or
+ * revoked. Errors are one line on stderr; {@code --verbose} adds the stack trace and debug logs,
+ * none of which ever holds a secret value.
  *
  * <p>Not thread-safe; one instance per run.
  */
@@ -30,6 +32,7 @@ public final class Main {
   static final int ACCESS_DENIED = 5;
   static final int INVALID_CIPHERTEXT = 6;
   static final int UNAVAILABLE = 7;
+  static final int LEASE_ENDED = 8;
 
   private Main() {}
 
@@ -89,6 +92,9 @@ public final class Main {
     if (e instanceof InvalidCiphertextException) {
       return INVALID_CIPHERTEXT;
     }
+    if (e instanceof LeaseExpiredException) {
+      return LEASE_ENDED;
+    }
     if (e instanceof BackendUnavailableException) {
       return UNAVAILABLE;
     }
@@ -117,10 +123,10 @@ public final class Main {
         CryptoCommands.Encrypt.class,
         CryptoCommands.Decrypt.class,
         CryptoCommands.Rewrap.class,
-        PendingCommands.ImportEnv.class,
-        PendingCommands.ScanEnv.class,
-        PendingCommands.Lease.class,
-        PendingCommands.Audit.class
+        EnvCommands.ImportEnv.class,
+        EnvCommands.ScanEnv.class,
+        LeaseCommands.class,
+        AuditCommands.class
       })
   static final class Root implements Runnable {
     @Option(

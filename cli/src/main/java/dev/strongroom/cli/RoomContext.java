@@ -1,9 +1,14 @@
 package dev.strongroom.cli;
 
+import dev.strongroom.Strongroom;
+import dev.strongroom.audit.AuditEvent;
+import dev.strongroom.audit.AuditSink;
 import dev.strongroom.envelope.Envelope;
 import dev.strongroom.envelope.Kek;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.ConflictException;
+import dev.strongroom.exception.InvalidCiphertextException;
+import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.file.internal.Credentials;
 import dev.strongroom.file.internal.FileBackend;
 import dev.strongroom.file.internal.FileKeyring;
@@ -11,10 +16,12 @@ import dev.strongroom.file.internal.FileUri;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.BackendProvider;
 import dev.strongroom.spi.KeyEncryptionService;
-import dev.strongroom.spi.SecretStore;
 import java.io.Console;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -22,22 +29,36 @@ import java.util.function.UnaryOperator;
 
 /**
  * The CLI's one door to a store: turns {@code --store} into a URI, opens the backend (the file
- * backend directly when a passphrase must be prompted for or a store created, any other scheme
- * through {@link ServiceLoader}), and builds envelopes over its KEKs. This is the thin layer to
- * switch to the {@code Strongroom} facade once it exists.
+ * backend directly, as a passphrase may have to be prompted for or a store created; any other
+ * scheme through {@link ServiceLoader}) and a {@link Strongroom} over it that acts as {@code
+ * cli:$USER}. On a file store the room audits into the store's {@code audit.jsonl} (chain key
+ * derived from the master key, never stored), and so does {@link #audit} for the CLI's own accesses
+ * that do not go through the room (streams, lease records). Auditing is fail-closed.
  *
  * <p>Not thread-safe; one per command run.
  */
 final class RoomContext implements AutoCloseable {
   static final String DEFAULT_STORE = "./.strongroom";
 
+  /** Test hook: a fixed "now" (ISO-8601 instant) for the CLI's clock. */
+  static final String NOW_PROPERTY = "strongroom.cli.now";
+
   private final URI uri;
   private final UnaryOperator<String> env;
+  private final Clock clock;
+  private final String principal;
   private Backend backend;
+  private AuditSink sink;
+  private Strongroom room;
 
   private RoomContext(URI uri, UnaryOperator<String> env) {
     this.uri = uri;
     this.env = env;
+    String now = System.getProperty(NOW_PROPERTY);
+    this.clock = now == null ? Clock.systemUTC() : Clock.fixed(Instant.parse(now), ZoneOffset.UTC);
+    String user = env.apply("USER");
+    this.principal =
+        "cli:" + (user == null || user.isBlank() ? System.getProperty("user.name") : user);
   }
 
   static RoomContext of(Main.Root root) {
@@ -61,7 +82,11 @@ final class RoomContext implements AutoCloseable {
     return uri;
   }
 
-  /** Creates a new file store with a {@code default} KEK. */
+  Clock clock() {
+    return clock;
+  }
+
+  /** Creates a new file store with a {@code default} KEK, and records it in the audit log. */
   Path init() {
     FileUri file = fileUri("init");
     if (FileBackend.exists(file.path())) {
@@ -69,11 +94,30 @@ final class RoomContext implements AutoCloseable {
     }
     Credentials credentials = credentials(file, true);
     try {
-      backend = FileBackend.open(file.path(), credentials, FileBackend.Options.openOrCreate());
+      backend =
+          FileBackend.open(
+              file.path(),
+              credentials,
+              new FileBackend.Options(true, FileBackend.Options.openOrCreate().kdf(), clock));
     } finally {
       credentials.wipe();
     }
+    audit("init", "store", 0, AuditEvent.Outcome.OK, "");
     return file.path().toAbsolutePath().normalize();
+  }
+
+  /** The room over the store, opened on first use. */
+  Strongroom room() {
+    if (room == null) {
+      Backend opened = backend();
+      Strongroom.Builder builder =
+          Strongroom.builder().backend(opened).clock(clock).principal(principal);
+      if (sink() != null) {
+        builder.audit(sink());
+      }
+      room = builder.build();
+    }
+    return room;
   }
 
   Backend backend() {
@@ -82,7 +126,11 @@ final class RoomContext implements AutoCloseable {
         FileUri file = FileUri.parse(uri);
         Credentials credentials = credentials(file, false);
         try {
-          backend = FileBackend.open(file.path(), credentials, FileBackend.Options.openExisting());
+          backend =
+              FileBackend.open(
+                  file.path(),
+                  credentials,
+                  new FileBackend.Options(false, FileBackend.Options.openExisting().kdf(), clock));
         } finally {
           credentials.wipe();
         }
@@ -93,8 +141,46 @@ final class RoomContext implements AutoCloseable {
     return backend;
   }
 
-  SecretStore secrets() {
-    return backend().secrets();
+  /** The file backend, or a usage error naming {@code command} for other stores. */
+  FileBackend fileBackend(String command) {
+    fileUri(command);
+    return (FileBackend) backend();
+  }
+
+  private AuditSink sink() {
+    if (sink == null && backend() instanceof FileBackend) {
+      sink = ((FileBackend) backend()).openAuditSink();
+    }
+    return sink;
+  }
+
+  /**
+   * Records one of the CLI's own accesses (those that do not go through the room) in the store's
+   * audit log; never a value. Fails closed: if it cannot be recorded the command fails.
+   */
+  void audit(
+      String operation, String resource, long version, AuditEvent.Outcome outcome, String detail) {
+    AuditSink s = sink();
+    if (s != null) {
+      s.record(
+          new AuditEvent(
+              clock.instant(), principal, operation, resource, version, outcome, detail));
+    }
+  }
+
+  /** Records a failed access, with the failure's class as its detail. */
+  void auditFailure(String operation, String resource, RuntimeException e) {
+    AuditEvent.Outcome outcome =
+        e instanceof NotFoundException
+            ? AuditEvent.Outcome.NOT_FOUND
+            : e instanceof AccessDeniedException
+                ? AuditEvent.Outcome.DENIED
+                : AuditEvent.Outcome.ERROR;
+    try {
+      audit(operation, resource, 0, outcome, e.getClass().getSimpleName());
+    } catch (RuntimeException auditFailed) {
+      e.addSuppressed(auditFailed);
+    }
   }
 
   KeyEncryptionService keys() {
@@ -107,17 +193,29 @@ final class RoomContext implements AutoCloseable {
     return keys instanceof FileKeyring ? ((FileKeyring) keys).keyNames() : List.of("default");
   }
 
-  /** An envelope encrypting under {@code keyName} and opening anything the store's KEKs wrapped. */
+  /**
+   * An envelope encrypting under {@code keyName} (described through the room, so the use of the key
+   * is checked and recorded) and opening anything the store's KEKs wrapped.
+   */
   Envelope envelope(String keyName) {
+    room().keys().describe(keyName); // fails clearly for an unknown key
     KeyEncryptionService keys = keys();
-    keys.describe(keyName); // fails clearly for an unknown key
-    Envelope.Builder builder = Envelope.builder().kek(Kek.of(keys, keyName));
+    Envelope.Builder builder = Envelope.builder().kek(Kek.of(keys, keyName)).clock(clock);
     for (String other : keyNames()) {
       if (!other.equals(keyName)) {
         builder.decryptOnly(Kek.of(keys, other));
       }
     }
     return builder.build();
+  }
+
+  /** An envelope that opens anything the store's KEKs wrapped (and encrypts under default). */
+  Envelope anyKeyEnvelope() {
+    List<String> names = keyNames();
+    if (names.isEmpty()) {
+      throw new InvalidCiphertextException();
+    }
+    return envelope(names.contains("default") ? "default" : names.get(0));
   }
 
   private FileUri fileUri(String command) {
@@ -170,10 +268,21 @@ final class RoomContext implements AutoCloseable {
                     "no backend for " + scheme + ": URIs (is its jar on the class path?)"));
   }
 
+  /** Closes the room (which closes the backend and the audit sink), or what was opened of them. */
   @Override
   public void close() {
-    if (backend != null) {
-      backend.close();
+    if (room != null) {
+      room.close();
+      return;
+    }
+    try {
+      if (sink != null) {
+        sink.close();
+      }
+    } finally {
+      if (backend != null) {
+        backend.close();
+      }
     }
   }
 }

@@ -1,14 +1,11 @@
 package dev.strongroom.cli;
 
+import dev.strongroom.SecretRef;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
-import dev.strongroom.exception.ConflictException;
-import dev.strongroom.exception.NotFoundException;
-import dev.strongroom.spi.ReadRequest;
-import dev.strongroom.spi.SecretMetadata;
-import dev.strongroom.spi.SecretStore;
+import dev.strongroom.Strongroom;
+import dev.strongroom.audit.AuditEvent;
 import dev.strongroom.spi.SecretVersion;
-import dev.strongroom.spi.StoredSecret;
 import dev.strongroom.spi.WriteRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.Console;
@@ -70,15 +67,8 @@ final class SecretCommands {
 
     @Override
     int run(RoomContext room) throws Exception {
-      SecretStore store = room.secrets();
       try (SecretValue value = readValue(name, raw)) {
-        SecretVersion v =
-            store.write(
-                new WriteRequest(
-                    name,
-                    value,
-                    pending ? Stage.PENDING : Stage.CURRENT,
-                    cas == null ? WriteRequest.ANY_VERSION : cas));
+        SecretVersion v = pending ? writePending(room, value) : writeCurrent(room.room(), value);
         println(
             json()
                 ? "{\"name\":"
@@ -91,6 +81,29 @@ final class SecretCommands {
                 : "stored " + name + " version " + v.version() + " " + v.stages());
       }
       return Main.OK;
+    }
+
+    private SecretVersion writeCurrent(Strongroom r, SecretValue value) {
+      return cas == null ? r.put(name, value) : r.put(name, value, cas);
+    }
+
+    /** The room writes CURRENT only; a PENDING write goes to the store, recorded here. */
+    private SecretVersion writePending(RoomContext room, SecretValue value) {
+      room.room(); // opens the store and the audit log
+      room.audit("write", name, 0, AuditEvent.Outcome.INTENT, "PENDING");
+      try {
+        SecretVersion v =
+            room.backend()
+                .secrets()
+                .write(
+                    new WriteRequest(
+                        name, value, Stage.PENDING, cas == null ? WriteRequest.ANY_VERSION : cas));
+        room.audit("write", name, v.version(), AuditEvent.Outcome.OK, "PENDING");
+        return v;
+      } catch (RuntimeException e) {
+        room.auditFailure("write", name, e);
+        throw e;
+      }
     }
   }
 
@@ -115,17 +128,13 @@ final class SecretCommands {
 
     @Override
     int run(RoomContext room) throws Exception {
-      ReadRequest request =
+      SecretRef ref =
           which == null
-              ? ReadRequest.current(name)
+              ? SecretRef.of(name)
               : which.version != null
-                  ? ReadRequest.version(name, which.version)
-                  : ReadRequest.stage(name, which.stage);
-      StoredSecret secret =
-          room.secrets()
-              .read(request)
-              .orElseThrow(() -> new NotFoundException("no such secret or version: " + name));
-      try (SecretValue value = secret.value()) {
+                  ? SecretRef.ofVersion(name, which.version)
+                  : SecretRef.ofStage(name, which.stage);
+      try (SecretValue value = room.room().secret(ref)) {
         OutputStream out = stdout();
         byte[] bytes = value.copyBytes();
         try {
@@ -146,7 +155,7 @@ final class SecretCommands {
 
     @Override
     int run(RoomContext room) {
-      List<String> names = room.secrets().list(prefix);
+      List<String> names = room.room().list(prefix);
       if (json()) {
         println(names.stream().map(StoreCommand::q).collect(Collectors.joining(",", "[", "]")));
       } else {
@@ -163,7 +172,7 @@ final class SecretCommands {
 
     @Override
     int run(RoomContext room) {
-      room.secrets().delete(name);
+      room.room().delete(name);
       println("deleted " + name);
       return Main.OK;
     }
@@ -176,7 +185,7 @@ final class SecretCommands {
 
     @Override
     int run(RoomContext room) {
-      room.secrets().undelete(name);
+      room.room().undelete(name);
       println("restored " + name);
       return Main.OK;
     }
@@ -203,7 +212,12 @@ final class SecretCommands {
 
     @Override
     int run(RoomContext room) {
-      room.secrets().destroy(name, which.all ? List.of() : which.versions);
+      room.room()
+          .destroy(
+              name,
+              which.all
+                  ? new long[0]
+                  : which.versions.stream().mapToLong(Long::longValue).toArray());
       println(
           which.all ? "destroyed " + name : "destroyed " + name + " versions " + which.versions);
       return Main.OK;
@@ -229,28 +243,21 @@ final class SecretCommands {
 
     @Override
     int run(RoomContext room) throws Exception {
-      SecretStore store = room.secrets();
-      SecretMetadata meta = store.metadata(name);
-      if (meta.deleted()) {
-        throw new NotFoundException("no such secret: " + name);
-      }
-      long current = meta.withStage(Stage.CURRENT).map(SecretVersion::version).orElse(0L);
-      SecretVersion pending;
-      try (SecretValue value = fromStdin ? readStdin(raw) : randomValue()) {
-        pending = store.write(new WriteRequest(name, value, Stage.PENDING, meta.latestVersion()));
-      }
+      Strongroom r = room.room();
+      SecretValue given = fromStdin ? readStdin(raw) : null;
+      SecretVersion promoted;
       try {
-        store.moveStage(name, Stage.CURRENT, pending.version(), current);
-      } catch (ConflictException e) {
-        throw new ConflictException(
-            "rotation of "
-                + name
-                + " left version "
-                + pending.version()
-                + " PENDING: "
-                + e.getMessage(),
-            e);
+        promoted =
+            r.rotate(
+                name, current -> given != null ? SecretValue.of(given.copyBytes()) : randomValue());
+      } finally {
+        if (given != null) {
+          given.wipe();
+        }
       }
+      long current =
+          r.metadata(name).withStage(Stage.PREVIOUS).map(SecretVersion::version).orElse(0L);
+      SecretVersion pending = promoted;
       println(
           json()
               ? "{\"name\":"

@@ -43,6 +43,7 @@ class CrashTest {
     crashLoop(5, 60);
   }
 
+  /** 60 kills; runs with {@code -Psoak} only (see the README). */
   @Tag("soak")
   @Test
   void killedWriter_manyKills_everyAcknowledgedWriteSurvives() throws Exception {

@@ -8,17 +8,22 @@ import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.SecretStore;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +40,9 @@ public final class FileBackend implements Backend {
 
   /** The KEK that seals secret values; {@code init} creates it. */
   public static final String DEFAULT_KEY = "default";
+
+  /** The HKDF label that derives the audit chain key from the master key. */
+  public static final String AUDIT_CHAIN_LABEL = "strongroom audit chain v1";
 
   /**
    * How to open a store.
@@ -65,11 +73,15 @@ public final class FileBackend implements Backend {
   private final SecretValue masterKey;
   private final FileKeyring keyring;
   private final FileSecretStore secrets;
+  private final FileLeases leases;
+  private final StoreLock lock;
 
   private FileBackend(Path root, SecretValue masterKey, Clock clock) {
     this.root = root;
     this.masterKey = masterKey;
     StoreLock lock = new StoreLock(root);
+    this.lock = lock;
+    this.leases = new FileLeases(root, lock);
     this.keyring = new FileKeyring(root, masterKey, lock);
     this.secrets =
         new FileSecretStore(
@@ -110,7 +122,8 @@ public final class FileBackend implements Backend {
           int removed =
               AtomicFiles.removeLeftovers(dir)
                   + AtomicFiles.removeLeftovers(dir.resolve(FileLayout.KEYS))
-                  + AtomicFiles.removeLeftovers(dir.resolve(FileLayout.SECRETS));
+                  + AtomicFiles.removeLeftovers(dir.resolve(FileLayout.SECRETS))
+                  + AtomicFiles.removeLeftovers(dir.resolve(FileLayout.LEASES));
           if (removed > 0) {
             LOG.info("removed {} unfinished temp file(s) in {}", removed, dir);
           }
@@ -202,6 +215,43 @@ public final class FileBackend implements Backend {
   @Override
   public FileKeyring keys() {
     return keyring;
+  }
+
+  /** The records of the leases issued on this store's secrets. */
+  public FileLeases leaseRecords() {
+    return leases;
+  }
+
+  /** The store's audit log, {@code audit.jsonl} in the store folder. */
+  public Path auditFile() {
+    return root.resolve(FileLayout.AUDIT);
+  }
+
+  /**
+   * The key of the audit log's hash chain: HKDF-SHA256 of the master key with the label {@value
+   * #AUDIT_CHAIN_LABEL}. Derived on demand, never stored; the caller owns and should wipe it.
+   */
+  public SecretValue auditChainKey() {
+    byte[] ikm = masterKey.copyBytes();
+    byte[] okm = new byte[32];
+    try {
+      HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+      hkdf.init(
+          new HKDFParameters(ikm, null, AUDIT_CHAIN_LABEL.getBytes(StandardCharsets.US_ASCII)));
+      hkdf.generateBytes(okm, 0, okm.length);
+      return SecretValue.of(okm);
+    } finally {
+      Arrays.fill(ikm, (byte) 0);
+      Arrays.fill(okm, (byte) 0);
+    }
+  }
+
+  /**
+   * A sink appending to {@link #auditFile()} under {@link #auditChainKey()}, safe to share with
+   * other processes writing the same store (see {@link FileAuditSink}). The caller closes it.
+   */
+  public FileAuditSink openAuditSink() {
+    return new FileAuditSink(auditFile(), lock, auditChainKey());
   }
 
   @Override

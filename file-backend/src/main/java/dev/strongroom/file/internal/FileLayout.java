@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * ROOT/.lock                   inter-process writer lock (empty)
  * ROOT/keys/NAME.keyset        one Tink keyset per KEK, encrypted under the master key
  * ROOT/secrets/ENCODED.json    one file per secret: versions and stages in clear, values sealed
+ * ROOT/leases/ENCODED.json     one file per lease the library issued: times and state, no value
+ * ROOT/audit.jsonl             the hash-chained audit log (chain key derived from the master key)
  * </pre>
  *
  * Secret names are percent-encoded byte by byte except {@code [A-Za-z0-9_-]} and non-leading dots.
@@ -23,6 +25,9 @@ final class FileLayout {
   static final String LOCK = ".lock";
   static final String KEYS = "keys";
   static final String SECRETS = "secrets";
+  static final String LEASES = "leases";
+  static final String LEASE_SUFFIX = ".json";
+  static final String AUDIT = "audit.jsonl";
   static final String KEYSET_SUFFIX = ".keyset";
   static final String SECRET_SUFFIX = ".json";
 

@@ -217,6 +217,11 @@ final class FileSecretStore implements SecretStore {
   @Override
   public void destroy(String name, List<Long> versions) {
     Objects.requireNonNull(versions, "versions");
+    for (Long v : versions) {
+      if (v == null || v < 1) {
+        throw new IllegalArgumentException("expected version numbers >= 1 but got " + v);
+      }
+    }
     if (versions.isEmpty()) {
       lock.run(
           () -> {
