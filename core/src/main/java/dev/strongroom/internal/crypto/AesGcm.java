@@ -46,17 +46,9 @@ public final class AesGcm {
       int inLen,
       byte[] out,
       int outOff) {
-    Cipher cipher = CIPHER.get();
     try {
-      cipher.init(
-          Cipher.ENCRYPT_MODE,
-          key,
-          new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOff, NONCE_LENGTH));
-      cipher.updateAAD(aad, aadOff, aadLen);
-      if (extraAad.length > 0) {
-        cipher.updateAAD(extraAad);
-      }
-      return cipher.doFinal(in, inOff, inLen, out, outOff);
+      return init(Cipher.ENCRYPT_MODE, key, nonce, nonceOff, aad, aadOff, aadLen, extraAad)
+          .doFinal(in, inOff, inLen, out, outOff);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM encryption failed unexpectedly", e);
     }
@@ -86,17 +78,9 @@ public final class AesGcm {
     if (inLen < TAG_LENGTH) {
       throw new AEADBadTagException("too short");
     }
-    Cipher cipher = CIPHER.get();
     try {
-      cipher.init(
-          Cipher.DECRYPT_MODE,
-          key,
-          new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOff, NONCE_LENGTH));
-      cipher.updateAAD(aad, aadOff, aadLen);
-      if (extraAad.length > 0) {
-        cipher.updateAAD(extraAad);
-      }
-      return cipher.doFinal(in, inOff, inLen, out, outOff);
+      return init(Cipher.DECRYPT_MODE, key, nonce, nonceOff, aad, aadOff, aadLen, extraAad)
+          .doFinal(in, inOff, inLen, out, outOff);
     } catch (AEADBadTagException e) {
       throw e;
     } catch (InvalidKeyException | InvalidAlgorithmParameterException e) {
@@ -105,6 +89,26 @@ public final class AesGcm {
       // ShortBufferException, IllegalBlockSizeException: the caller sized the buffers.
       throw new IllegalStateException("AES-GCM decryption failed unexpectedly", e);
     }
+  }
+
+  /** This thread's cipher, initialised for one message with its associated data. */
+  private static Cipher init(
+      int mode,
+      SecretKey key,
+      byte[] nonce,
+      int nonceOff,
+      byte[] aad,
+      int aadOff,
+      int aadLen,
+      byte[] extraAad)
+      throws InvalidKeyException, InvalidAlgorithmParameterException {
+    Cipher cipher = CIPHER.get();
+    cipher.init(mode, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOff, NONCE_LENGTH));
+    cipher.updateAAD(aad, aadOff, aadLen);
+    if (extraAad.length > 0) {
+      cipher.updateAAD(extraAad);
+    }
+    return cipher;
   }
 
   private static Cipher newCipher() {
