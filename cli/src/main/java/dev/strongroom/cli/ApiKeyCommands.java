@@ -250,16 +250,21 @@ final class ApiKeyCommands implements Runnable {
 
     /** Reads at most one line of ASCII, without its line ending; refuses more than a key's size. */
     private static char[] readKey(InputStream in) throws IOException {
-      byte[] buf = in.readNBytes(MAX_KEY_INPUT + 1);
+      // a read loop, not readNBytes: FileInputStream.readNBytes seeks, which fails on a pipe
+      byte[] buf = new byte[MAX_KEY_INPUT + 1];
+      int read = 0;
+      for (int r; read < buf.length && (r = in.read(buf, read, buf.length - read)) > 0; ) {
+        read += r;
+      }
       try {
-        int n = buf.length;
+        int n = read;
         while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) {
           n--;
         }
         if (n == 0) {
           throw new CliError(Main.USAGE, "expected an api key on stdin but it was empty");
         }
-        if (buf.length > MAX_KEY_INPUT) {
+        if (read > MAX_KEY_INPUT) {
           // too long for a key: MALFORMED without being looked at
           n = MAX_KEY_INPUT;
         }
