@@ -125,7 +125,10 @@ final class RoomContext implements AutoCloseable {
               .backend(opened)
               .clock(clock)
               .principal(principal)
-              .apiKeys(API_KEY_POLICY);
+              .apiKeys(API_KEY_POLICY)
+              // one command per process: background work (an API key's last-used mark, a
+              // refresh) runs on the calling thread, so none races with the room's close
+              .executor(Runnable::run);
       if (sink() != null) {
         builder.audit(sink());
       }

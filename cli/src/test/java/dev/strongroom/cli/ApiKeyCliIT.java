@@ -145,6 +145,7 @@ class ApiKeyCliIT {
     Result valid = verify(a);
     assertEquals(0, valid.exit(), valid.stderr());
     assertTrue(valid.out().startsWith("VALID " + idOf(a) + "  active"), valid.out());
+    assertFalse(valid.stderr().contains("WARN"), "last use recorded cleanly: " + valid.stderr());
 
     String b = issued(ok("", "apikey", "issue", "--env", "test", "--ttl", "1d"));
     Result cJson = ok("", "--json", "apikey", "issue", "--env", "live", "--owner", "bob");
