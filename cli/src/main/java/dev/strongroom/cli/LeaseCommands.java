@@ -6,13 +6,14 @@ import dev.strongroom.Stage;
 import dev.strongroom.Strongroom;
 import dev.strongroom.audit.AuditEvent;
 import dev.strongroom.file.internal.FileLeases;
-import dev.strongroom.lease.LeasedCredential;
 import dev.strongroom.spi.SecretVersion;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -22,10 +23,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code lease acquire|renew|revoke|list}: just-in-time access to a static secret. The room issues
- * the lease ({@link Strongroom#leaseSecret}); its record (id, secret, issue time, TTL, maximum TTL,
- * end, revoked) is kept in the store so that later commands, in other processes, can renew, revoke
- * and list it. A value is printed only with {@code --print-value}, and only for an active lease.
+ * {@code lease acquire|renew|revoke|list}: just-in-time access to a static secret. A lease is only
+ * a record kept in the store (id, secret, version, issue time, TTL, maximum TTL, end, revoked), so
+ * that later commands, in other processes, can renew, revoke and list it; no in-process library
+ * lease is created, as closing the room would revoke it while the record stays active. A value is
+ * printed only with {@code --print-value}, and only for an active lease.
  */
 @Command(
     name = "lease",
@@ -37,6 +39,8 @@ import picocli.CommandLine.Parameters;
       LeaseCommands.ListLeases.class
     })
 final class LeaseCommands implements Runnable {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   @Override
   public void run() {
     throw new CliError(Main.USAGE, "expected acquire, renew, revoke or list (see lease --help)");
@@ -46,6 +50,10 @@ final class LeaseCommands implements Runnable {
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String text) {
+      return parse(text, false);
+    }
+
+    static Duration parse(String text, boolean allowZero) {
       String t = text.trim().toLowerCase(Locale.ROOT);
       Duration d;
       try {
@@ -66,10 +74,23 @@ final class LeaseCommands implements Runnable {
         throw new IllegalArgumentException(
             "expected a duration such as 90s, 15m, 2h, 1d or PT1H but was '" + text + "'");
       }
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("expected a positive duration but was '" + text + "'");
+      if (d.isNegative() || (d.isZero() && !allowZero)) {
+        throw new IllegalArgumentException(
+            "expected a "
+                + (allowZero ? "non-negative" : "positive")
+                + " duration but was '"
+                + text
+                + "'");
       }
       return d;
+    }
+  }
+
+  /** As {@link DurationConverter}, but {@code 0s} is allowed. */
+  static final class NonNegativeDurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String text) {
+      return DurationConverter.parse(text, true);
     }
   }
 
@@ -103,6 +124,13 @@ final class LeaseCommands implements Runnable {
             + l.expires()
             + "  max "
             + l.maxEnd();
+  }
+
+  /** A lease id in the format the library uses for the leases it issues. */
+  static String newLeaseId(String name) {
+    byte[] id = new byte[12];
+    RANDOM.nextBytes(id);
+    return "strongroom/issued/" + name + "/" + HexFormat.of().formatHex(id);
   }
 
   /** Writes a value and a newline to stdout, wiping the copy. */
@@ -155,31 +183,26 @@ final class LeaseCommands implements Runnable {
       Strongroom r = room.room();
       long version =
           r.metadata(name).withStage(Stage.CURRENT).map(SecretVersion::version).orElse(0L);
-      try (LeasedCredential credential = r.leaseSecret(name, ttl, max)) {
-        FileLeases.Lease record =
-            leases.issue(
-                new FileLeases.Lease(
-                    credential.lease().id(),
-                    name,
-                    version,
-                    credential.lease().issuedAt(),
-                    ttl,
-                    max,
-                    credential.end(),
-                    false));
-        room.audit(
-            "lease.recorded", name, version, AuditEvent.Outcome.OK, record.id() + " persisted");
+      // Only the persisted record is the lease: an in-process library lease would be revoked
+      // (and audited as lease.revoked) when this process closes its room, while the record stays
+      // active for later commands.
+      Instant issued = room.clock().instant();
+      FileLeases.Lease record =
+          leases.issue(
+              new FileLeases.Lease(
+                  newLeaseId(name), name, version, issued, ttl, max, issued.plus(ttl), false));
+      room.audit("lease", name, version, AuditEvent.Outcome.OK, record.id());
+      room.audit(
+          "lease.recorded", name, version, AuditEvent.Outcome.OK, record.id() + " persisted");
+      try (SecretValue value = printValue ? r.secret(SecretRef.ofVersion(name, version)) : null) {
         if (json()) {
-          String value = "";
-          if (printValue) {
-            value = ",\"value\":" + q(credential.field("value").copyUtf8String());
-          }
-          String line = describe(record, room.clock().instant(), true);
-          println(line.substring(0, line.length() - 1) + value + "}");
+          String extra = value == null ? "" : ",\"value\":" + q(value.copyUtf8String());
+          String line = describe(record, issued, true);
+          println(line.substring(0, line.length() - 1) + extra + "}");
         } else {
           println(record.id());
-          if (printValue) {
-            printValue(credential.field("value"));
+          if (value != null) {
+            printValue(value);
           }
         }
       }

@@ -1,6 +1,7 @@
 package dev.strongroom.cli;
 
 import dev.strongroom.Strongroom;
+import dev.strongroom.apikey.ApiKeyPolicy;
 import dev.strongroom.audit.AuditEvent;
 import dev.strongroom.audit.AuditSink;
 import dev.strongroom.envelope.Envelope;
@@ -20,6 +21,7 @@ import java.io.Console;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -42,6 +44,14 @@ final class RoomContext implements AutoCloseable {
 
   /** Test hook: a fixed "now" (ISO-8601 instant) for the CLI's clock. */
   static final String NOW_PROPERTY = "strongroom.cli.now";
+
+  /**
+   * The CLI's API-key policy: the defaults (service label {@code sr}) with a short revocation
+   * bound. Each command is a new process with an empty verification cache, so a revocation made by
+   * one command is seen by the next at once; the bound matters only within one run.
+   */
+  static final ApiKeyPolicy API_KEY_POLICY =
+      ApiKeyPolicy.builder().revocationBound(Duration.ofSeconds(1)).build();
 
   private final URI uri;
   private final UnaryOperator<String> env;
@@ -111,7 +121,14 @@ final class RoomContext implements AutoCloseable {
     if (room == null) {
       Backend opened = backend();
       Strongroom.Builder builder =
-          Strongroom.builder().backend(opened).clock(clock).principal(principal);
+          Strongroom.builder()
+              .backend(opened)
+              .clock(clock)
+              .principal(principal)
+              .apiKeys(API_KEY_POLICY)
+              // one command per process: background work (an API key's last-used mark, a
+              // refresh) runs on the calling thread, so none races with the room's close
+              .executor(Runnable::run);
       if (sink() != null) {
         builder.audit(sink());
       }

@@ -424,6 +424,11 @@ class StrongroomCliIT {
 
     String list = ok("", "lease", "list").out();
     assertTrue(list.contains(id + "  active  db/password v1  expires 2030-01-01T00:15:00Z"), list);
+    String audit = Files.readString(store.resolve("audit.jsonl"));
+    assertTrue(audit.contains("\"operation\":\"lease.recorded\""), audit);
+    assertFalse(
+        audit.contains("\"operation\":\"lease.revoked\""),
+        "closing a command's room must not revoke (or claim to revoke) a persisted lease");
 
     env.put("STRONGROOM_JAVA_OPTS", "-Dstrongroom.cli.now=2030-01-01T00:10:00Z");
     Result renewed = ok("", "lease", "renew", id, "--print-value");
