@@ -94,6 +94,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
   private final ApiKeyPolicy policy;
   private final byte[] servicePrefix;
   private final long lastUsedMillis;
+  private volatile boolean closed;
   private final Executor background;
   private final FailureLimiter limiter;
   private final SecureRandom random = new SecureRandom();
@@ -265,7 +266,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
 
   private void touch(Entry entry, long now) {
     long last = entry.lastRecorded.get();
-    if (now - last >= lastUsedMillis && entry.lastRecorded.compareAndSet(last, now)) {
+    if (!closed && now - last >= lastUsedMillis && entry.lastRecorded.compareAndSet(last, now)) {
       pendingLastUsed.merge(entry.valid.keyId().orElseThrow(), now, Math::max);
       try {
         background.execute(this::writeLastUsed);
@@ -275,8 +276,12 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
     }
   }
 
-  /** Writes the pending last-used marks; best effort (failures are logged by key id). */
-  void writeLastUsed() {
+  /**
+   * Writes the pending last-used marks; best effort (failures are logged by key id). Synchronized
+   * so that {@link #close} waits for a background write in flight instead of racing it while the
+   * room shuts its threads down.
+   */
+  synchronized void writeLastUsed() {
     for (String id : List.copyOf(pendingLastUsed.keySet())) {
       Long at = pendingLastUsed.remove(id);
       if (at == null) {
@@ -740,6 +745,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
   /** Writes the pending last-used marks and empties the cache. */
   @Override
   public void close() {
+    closed = true;
     writeLastUsed();
     cache.invalidateAll();
   }
