@@ -23,6 +23,8 @@ public final class AesGcm {
   public static final int TAG_LENGTH = 16;
 
   private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(AesGcm::newCipher);
+  private static final ThreadLocal<byte[]> AAD_SCRATCH =
+      ThreadLocal.withInitial(() -> new byte[256]);
 
   private AesGcm() {}
 
@@ -104,10 +106,21 @@ public final class AesGcm {
       throws InvalidKeyException, InvalidAlgorithmParameterException {
     Cipher cipher = CIPHER.get();
     cipher.init(mode, key, new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOff, NONCE_LENGTH));
-    cipher.updateAAD(aad, aadOff, aadLen);
-    if (extraAad.length > 0) {
-      cipher.updateAAD(extraAad);
+    if (extraAad.length == 0) {
+      cipher.updateAAD(aad, aadOff, aadLen);
+      return cipher;
     }
+    // One updateAAD call: the JDK buffers associated data per call, so two calls cost more than
+    // one copy of a few dozen bytes into this thread's scratch array.
+    int length = aadLen + extraAad.length;
+    byte[] scratch = AAD_SCRATCH.get();
+    if (scratch.length < length) {
+      scratch = new byte[Math.max(length, 2 * scratch.length)];
+      AAD_SCRATCH.set(scratch);
+    }
+    System.arraycopy(aad, aadOff, scratch, 0, aadLen);
+    System.arraycopy(extraAad, 0, scratch, aadLen, extraAad.length);
+    cipher.updateAAD(scratch, 0, length);
     return cipher;
   }
 
