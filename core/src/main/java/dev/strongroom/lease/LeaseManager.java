@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -56,6 +58,11 @@ import org.slf4j.LoggerFactory;
  *       whether or not the scheduler has run.
  *   <li>Provider calls are made without holding the credential's lock; a result that arrives after
  *       the credential was revoked is revoked and wiped in turn.
+ *   <li>The manager registers once with each provider it acquires from for {@link
+ *       LeaseProvider#onCredentialsReset}: on that signal every live credential from that provider
+ *       is rotated at once, as after a refused renewal. Each provider has a reset count; a renewal
+ *       or rotation whose provider call overlapped a reset rotates again at once, since its result
+ *       may belong to the invalidated set.
  * </ul>
  */
 public final class LeaseManager implements AutoCloseable {
@@ -72,6 +79,7 @@ public final class LeaseManager implements AutoCloseable {
   private final RandomGenerator random; // guarded by itself
   private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
   private final Set<LeasedCredential> live = ConcurrentHashMap.newKeySet();
+  private final Map<LeaseProvider, AtomicLong> resets = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private LeaseManager(Builder b) {
@@ -116,7 +124,9 @@ public final class LeaseManager implements AutoCloseable {
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(path, "path");
     checkOpen();
-    return register(new LeasedCredential(this, provider, path, true, provider.acquire(path)));
+    long epoch = watch(provider);
+    return register(
+        new LeasedCredential(this, provider, path, true, provider.acquire(path)), epoch);
   }
 
   /**
@@ -159,7 +169,7 @@ public final class LeaseManager implements AutoCloseable {
     }
     String leaseId = "strongroom/issued/" + name + "/" + HexFormat.of().formatHex(idBytes);
     LeaseProvider provider = new IssuedLeaseProvider(clock, leaseId, supplier, ttl, maxTtl);
-    return register(new LeasedCredential(this, provider, name, false, provider.acquire(name)));
+    return register(new LeasedCredential(this, provider, name, false, provider.acquire(name)), 0);
   }
 
   /** The number of credentials this manager keeps alive (not yet revoked). */
@@ -197,11 +207,64 @@ public final class LeaseManager implements AutoCloseable {
     }
   }
 
-  private LeasedCredential register(LeasedCredential credential) {
+  /** Registers for the provider's reset signal once; returns its reset count. */
+  private long watch(LeaseProvider provider) {
+    AtomicLong fresh = new AtomicLong();
+    AtomicLong epoch = resets.putIfAbsent(provider, fresh);
+    if (epoch == null) {
+      provider.onCredentialsReset(() -> credentialsReset(provider));
+      return 0;
+    }
+    return epoch.get();
+  }
+
+  private long resetEpoch(LeaseProvider provider) {
+    AtomicLong epoch = resets.get(provider);
+    return epoch == null ? 0 : epoch.get();
+  }
+
+  /** Every lease {@code provider} issued so far is dead: rotate its live credentials now. */
+  private void credentialsReset(LeaseProvider provider) {
+    resets.get(provider).incrementAndGet();
+    LOG.info("lease provider reset its credentials; rotating its leases");
+    for (LeasedCredential c : live) {
+      if (c.provider != provider || !c.rotatable) {
+        continue;
+      }
+      synchronized (c) {
+        if (c.state != State.REVOKED) {
+          Instant now = clock.instant();
+          rotateNow(c, now);
+          schedule(c, now);
+        }
+      }
+    }
+  }
+
+  /** Plans an immediate rotation. Caller holds the lock. */
+  private static void rotateNow(LeasedCredential c, Instant now) {
+    c.failures = 0;
+    c.action = Action.ROTATE;
+    c.dueAt = now;
+  }
+
+  /**
+   * Plans the next action after a grant obtained while the provider's reset count was {@code
+   * epoch}: an immediate rotation if a reset came in between. Caller holds the lock.
+   */
+  private void plan(LeasedCredential c, Instant now, long epoch) {
+    if (c.rotatable && resetEpoch(c.provider) != epoch) {
+      rotateNow(c, now);
+    } else {
+      planAfterGrant(c, now);
+    }
+  }
+
+  private LeasedCredential register(LeasedCredential credential, long epoch) {
     live.add(credential);
     synchronized (credential) {
       Instant now = clock.instant();
-      planAfterGrant(credential, now);
+      plan(credential, now, epoch);
       schedule(credential, now);
     }
     if (closed) {
@@ -242,8 +305,10 @@ public final class LeaseManager implements AutoCloseable {
     LeasedSecret expired = null;
     Action action;
     Lease current;
+    long epoch;
     synchronized (c) {
       c.task = null;
+      epoch = resetEpoch(c.provider);
       if (c.state == State.REVOKED) {
         return;
       }
@@ -269,14 +334,14 @@ public final class LeaseManager implements AutoCloseable {
       expired.wipe();
     }
     if (action == Action.RENEW) {
-      renew(c, current, events);
+      renew(c, current, events, epoch);
     } else if (action == Action.ROTATE) {
-      rotate(c, current, events);
+      rotate(c, current, events, epoch);
     }
     fire(events);
   }
 
-  private void renew(LeasedCredential c, Lease current, List<LeaseEvent> events) {
+  private void renew(LeasedCredential c, Lease current, List<LeaseEvent> events, long epoch) {
     Lease granted;
     try {
       granted = c.provider.renew(current.id(), c.firstTtl);
@@ -311,14 +376,17 @@ public final class LeaseManager implements AutoCloseable {
         c.action = Action.ROTATE;
         Instant rotateAt = granted.expiresAt().minus(minUseful(c));
         c.dueAt = rotateAt.isAfter(now) ? rotateAt : now;
+        if (resetEpoch(c.provider) != epoch) {
+          c.dueAt = now;
+        }
       } else {
-        planAfterGrant(c, now);
+        plan(c, now, epoch);
       }
       schedule(c, now);
     }
   }
 
-  private void rotate(LeasedCredential c, Lease current, List<LeaseEvent> events) {
+  private void rotate(LeasedCredential c, Lease current, List<LeaseEvent> events, long epoch) {
     LeasedSecret fresh;
     try {
       fresh = c.provider.acquire(c.path);
@@ -333,7 +401,7 @@ public final class LeaseManager implements AutoCloseable {
         old = c.secret;
         c.adopt(fresh);
         events.add(LeaseEvent.of(LeaseEvent.Type.ROTATED, c.path, c.lease, now));
-        planAfterGrant(c, now);
+        plan(c, now, epoch);
         schedule(c, now);
       }
     }

@@ -24,4 +24,12 @@ public interface LeaseProvider {
 
   /** Revokes a lease; revoking an unknown or expired lease is not an error. */
   void revoke(String leaseId);
+
+  /**
+   * Registers {@code listener} to be run, on any thread, whenever every lease this provider issued
+   * so far has become invalid at once (for Vault: the token that created them was replaced by a new
+   * login, and the backend revokes a token's leases with it). The listener must return quickly. The
+   * default never calls it, for providers whose leases do not die together.
+   */
+  default void onCredentialsReset(Runnable listener) {}
 }

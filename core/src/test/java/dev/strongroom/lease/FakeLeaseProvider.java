@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An in-test lease backend whose answers the test chooses, and which records every grant. */
 final class FakeLeaseProvider implements LeaseProvider {
@@ -55,6 +56,7 @@ final class FakeLeaseProvider implements LeaseProvider {
   Runnable onAcquire = () -> {};
   final Map<String, Grant> grants = new LinkedHashMap<>();
   final Map<String, Integer> failedAcquires = new LinkedHashMap<>();
+  final List<Runnable> resetListeners = new CopyOnWriteArrayList<>();
   private int counter;
 
   FakeLeaseProvider(TestClock clock) {
@@ -112,6 +114,24 @@ final class FakeLeaseProvider implements LeaseProvider {
     if (grant != null && grant.revokedAt == null) {
       grant.revokedAt = clock.instant();
     }
+  }
+
+  @Override
+  public void onCredentialsReset(Runnable listener) {
+    resetListeners.add(listener);
+  }
+
+  /** Invalidates every grant so far (as Vault does when the token behind them dies) and signals. */
+  void resetCredentials() {
+    synchronized (this) {
+      Instant now = clock.instant();
+      for (Grant grant : grants.values()) {
+        if (grant.revokedAt == null) {
+          grant.revokedAt = now;
+        }
+      }
+    }
+    resetListeners.forEach(Runnable::run);
   }
 
   synchronized List<Grant> grantsFor(String path) {

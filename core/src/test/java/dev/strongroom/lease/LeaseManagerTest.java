@@ -114,6 +114,65 @@ class LeaseManagerTest {
   }
 
   @Test
+  void credentialsReset_nextStep_rotatesEveryCredentialOfThatProviderOnly() {
+    LeaseManager manager = manager(ZERO);
+    FakeLeaseProvider other = new FakeLeaseProvider(clock);
+    LeasedCredential a = manager.acquire(provider, "db/creds/a");
+    LeasedCredential b = manager.acquire(provider, "db/creds/b");
+    LeasedCredential c = manager.acquire(other, "db/creds/c");
+    manager.acquire(provider, "db/creds/a2");
+    SecretValue oldA = a.field("password");
+    SecretValue oldC = c.field("password");
+    scheduler.advance(Duration.ofSeconds(10));
+
+    provider.resetCredentials();
+    assertEquals(List.of(), eventLog()); // nothing on the signalling thread
+    scheduler.runDue();
+
+    assertEquals(List.of("ROTATED@10", "ROTATED@10", "ROTATED@10"), eventLog());
+    assertEquals(1, provider.resetListeners.size()); // registered once for three acquires
+    assertEquals(provider.latest("db/creds/a").id, a.lease().id());
+    assertEquals(provider.latest("db/creds/b").id, b.lease().id());
+    assertEquals(provider.latest("db/creds/a").password, password(a));
+    assertEquals(START.plusSeconds(10), provider.grantsFor("db/creds/a").get(0).revokedAt);
+    assertEquals(6, provider.grants.size());
+    assertTrue(oldA.isWiped());
+    assertEquals("db/creds/c/lease-1", c.lease().id());
+    assertFalse(oldC.isWiped());
+    assertEquals(START.plusSeconds(70), a.end());
+    // The rotated leases renew on the normal plan afterwards.
+    scheduler.advance(Duration.ofSeconds(40));
+    assertEquals(
+        List.of(
+            "ROTATED@10",
+            "ROTATED@10",
+            "ROTATED@10",
+            "RENEWED@40",
+            "RENEWED@50",
+            "RENEWED@50",
+            "RENEWED@50"),
+        eventLog());
+  }
+
+  @Test
+  void credentialsReset_duringRotation_rotatesAgain() {
+    LeaseManager manager = manager(ZERO);
+    LeasedCredential credential = manager.acquire(provider, "db/creds/app");
+    provider.renewal = FakeLeaseProvider.Renewal.REFUSED;
+    // The reset lands while the refused renewal's re-acquire is in flight.
+    provider.onAcquire =
+        () -> {
+          provider.onAcquire = () -> {};
+          provider.resetCredentials();
+        };
+
+    scheduler.advance(Duration.ofSeconds(40));
+
+    assertEquals(List.of("FAILED@40", "ROTATED@40", "ROTATED@40"), eventLog());
+    assertEquals("db/creds/app/lease-3", credential.lease().id());
+  }
+
+  @Test
   void renewal_grantTooShort_rotates() {
     LeaseManager manager = manager(ZERO);
     LeasedCredential credential = manager.acquire(provider, "db/creds/app");

@@ -6,7 +6,9 @@ import dev.strongroom.exception.BackendUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +16,12 @@ import org.slf4j.LoggerFactory;
  * Holds the Vault token a backend uses, logs in lazily, renews the token with {@code
  * auth/token/renew-self} once two thirds of its TTL have passed (checked on each request, against
  * the injected clock), and logs in again when renewal is refused or the server refuses the token.
+ * After such a re-login yields a different token it runs the {@link #onReplaced} listeners: Vault
+ * revokes a token's leases with it, so every lease obtained under the old token is (or soon will
+ * be) dead.
  *
  * <p>Thread-safe: the state is one immutable snapshot; logins and renewals are serialised.
+ * Listeners run on the thread that logged in, while it holds this manager's lock.
  */
 public final class TokenManager {
   private static final Logger log = LoggerFactory.getLogger(TokenManager.class);
@@ -24,6 +30,7 @@ public final class TokenManager {
 
   private final Login login;
   private final Clock clock;
+  private final List<Runnable> replacedListeners = new CopyOnWriteArrayList<>();
   private volatile State state;
 
   /** A manager for {@code login}. */
@@ -54,9 +61,17 @@ public final class TokenManager {
     if (!login.canRelogin()) {
       return false;
     }
-    state = fromGrant(login.login(http));
+    loginAgain(http, current);
     log.info("vault {} login: logged in again after the token was refused", login.method());
     return true;
+  }
+
+  /**
+   * Runs {@code listener} each time a re-login replaces the token (not on the first login, nor when
+   * renew-self extends the token). It must return quickly and not call into Vault.
+   */
+  public void onReplaced(Runnable listener) {
+    replacedListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /** The login method's name. */
@@ -110,9 +125,27 @@ public final class TokenManager {
         "vault token not renewed (HTTP {}); {}",
         status,
         login.canRelogin() ? "logging in again" : "using the token until it expires");
-    state =
-        login.canRelogin() ? fromGrant(login.login(http)) : new State(current.token(), null, false);
+    if (login.canRelogin()) {
+      loginAgain(http, current);
+    } else {
+      state = new State(current.token(), null, false);
+    }
     return state;
+  }
+
+  /** Logs in in place of {@code old} (may be null) and signals a replaced token. Holds the lock. */
+  private void loginAgain(VaultHttp http, State old) {
+    State fresh = fromGrant(login.login(http));
+    state = fresh;
+    if (old != null && !old.token().equalsSecret(fresh.token())) {
+      for (Runnable listener : replacedListeners) {
+        try {
+          listener.run();
+        } catch (RuntimeException e) {
+          log.warn("vault token listener threw: {}", e.getClass().getName());
+        }
+      }
+    }
   }
 
   private State fromGrant(Login.Grant grant) {

@@ -23,7 +23,7 @@ public final class VaultBackend implements Backend {
     http.useTokens(tokens);
     this.secrets = new KvSecretStore(http, kvMount);
     this.keys = new TransitKeys(http, transitMount);
-    this.leases = new VaultLeases(http, transport.clock());
+    this.leases = new VaultLeases(http, tokens, transport.clock());
   }
 
   /** A backend; nothing is sent until the first call. */

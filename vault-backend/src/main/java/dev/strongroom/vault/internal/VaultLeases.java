@@ -22,16 +22,26 @@ import java.util.Objects;
  * database/creds/ROLE}: acquire reads the path, renew is {@code sys/leases/renew} (the granted
  * {@code lease_duration} is what the returned lease carries, which may be shorter than asked near
  * the max TTL), revoke is {@code sys/leases/revoke}. Vault does not report a lease's max TTL, so
- * leases carry {@link Duration#ZERO} there. Thread-safe.
+ * leases carry {@link Duration#ZERO} there. A lease dies with the token that created it, so when
+ * the backend logs in again with a new token this provider signals {@link #onCredentialsReset}.
+ * Thread-safe.
  */
 public final class VaultLeases implements LeaseProvider {
   private final VaultHttp http;
+  private final TokenManager tokens;
   private final Clock clock;
 
-  /** Leases through {@code http}, stamped with {@code clock}. */
-  public VaultLeases(VaultHttp http, Clock clock) {
+  /** Leases through {@code http} with the token from {@code tokens}, stamped with {@code clock}. */
+  public VaultLeases(VaultHttp http, TokenManager tokens, Clock clock) {
     this.http = Objects.requireNonNull(http, "http");
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Signals {@code listener} when a re-login replaces the token the leases were created under. */
+  @Override
+  public void onCredentialsReset(Runnable listener) {
+    tokens.onReplaced(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
