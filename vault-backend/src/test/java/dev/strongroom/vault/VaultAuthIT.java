@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,7 +169,7 @@ class VaultAuthIT {
                 .appRole("approle", SecretValue.ofUtf8(roleId), SecretValue.ofUtf8(secretId))
                 .build())) {
       assertTrue(readable(backend, secret));
-      List<String> before = roleAccessors(role);
+      List<String> before = VaultServers.roleAccessors(root, role);
       assertEquals(1, before.size());
       VaultServers.root(
           root,
@@ -179,11 +178,14 @@ class VaultAuthIT {
           VaultHttp.object().put("accessor", before.get(0)));
 
       assertTrue(readable(backend, secret));
-      List<String> after = roleAccessors(role);
+      List<String> after = VaultServers.roleAccessors(root, role);
       assertEquals(1, after.size());
       assertNotEquals(before.get(0), after.get(0));
     }
-    assertEquals(List.of(), roleAccessors(role), "close revokes the token it logged in for");
+    assertEquals(
+        List.of(),
+        VaultServers.roleAccessors(root, role),
+        "close revokes the token it logged in for");
   }
 
   @Test
@@ -199,22 +201,5 @@ class VaultAuthIT {
       assertFalse(e.getMessage().contains(canary));
       assertTrue(e.getMessage().contains("approle login refused"), e.getMessage());
     }
-  }
-
-  private List<String> roleAccessors(String role) {
-    List<String> found = new ArrayList<>();
-    for (JsonNode accessor :
-        VaultServers.root(root, "LIST", "auth/token/accessors", null).data().path("keys")) {
-      VaultHttp.Response info =
-          root.http()
-              .send(
-                  "POST",
-                  "auth/token/lookup-accessor",
-                  VaultHttp.object().put("accessor", accessor.asText()));
-      if (info.ok() && role.equals(info.data().path("meta").path("role_name").asText())) {
-        found.add(accessor.asText());
-      }
-    }
-    return found;
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Strongroom;
@@ -15,7 +14,6 @@ import dev.strongroom.vault.internal.VaultBackend;
 import dev.strongroom.vault.internal.VaultHttp;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -106,7 +104,7 @@ class VaultRoomTokenDeathIT {
       String user = credential.field("username").copyUtf8String();
       String password = credential.field("password").copyUtf8String();
       assertEquals(user, DynamicDb.currentUser(user, password));
-      List<String> before = roleAccessors();
+      List<String> before = VaultServers.roleAccessors(root, role);
       assertEquals(1, before.size());
 
       VaultServers.root(
@@ -133,7 +131,7 @@ class VaultRoomTokenDeathIT {
           newUser, DynamicDb.currentUser(newUser, credential.field("password").copyUtf8String()));
       assertTrue(db.leaseKnown(credential.lease().id()));
       assertEquals("v2", room.secret(name).copyUtf8String());
-      List<String> after = roleAccessors();
+      List<String> after = VaultServers.roleAccessors(root, role);
       assertEquals(1, after.size());
       assertNotEquals(before.get(0), after.get(0));
       System.out.printf(
@@ -142,7 +140,7 @@ class VaultRoomTokenDeathIT {
           reestablished.toMillis());
     }
     assertEquals(List.of(), db.listedLeases(), "leases left after close");
-    assertEquals(List.of(), roleAccessors(), "token left after close");
+    assertEquals(List.of(), VaultServers.roleAccessors(root, role), "token left after close");
     root.http().send("DELETE", "secret/metadata/" + name, null);
   }
 
@@ -159,22 +157,5 @@ class VaultRoomTokenDeathIT {
       TimeUnit.MILLISECONDS.sleep(100);
     }
     return check.ok();
-  }
-
-  private List<String> roleAccessors() {
-    List<String> found = new ArrayList<>();
-    for (JsonNode accessor :
-        VaultServers.root(root, "LIST", "auth/token/accessors", null).data().path("keys")) {
-      VaultHttp.Response info =
-          root.http()
-              .send(
-                  "POST",
-                  "auth/token/lookup-accessor",
-                  VaultHttp.object().put("accessor", accessor.asText()));
-      if (info.ok() && role.equals(info.data().path("meta").path("role_name").asText())) {
-        found.add(accessor.asText());
-      }
-    }
-    return found;
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strongroom.SecretValue;
 import dev.strongroom.vault.internal.VaultBackend;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -68,6 +71,23 @@ final class VaultServers {
   }
 
   /** Runs {@code scripts/servers/openbao.sh ARGS}; fails the test unless it exits 0. */
+  /** Accessors of the live tokens that AppRole role {@code role} logged in. */
+  static List<String> roleAccessors(VaultBackend root, String role) {
+    List<String> found = new ArrayList<>();
+    for (JsonNode accessor : root(root, "LIST", "auth/token/accessors", null).data().path("keys")) {
+      VaultHttp.Response info =
+          root.http()
+              .send(
+                  "POST",
+                  "auth/token/lookup-accessor",
+                  VaultHttp.object().put("accessor", accessor.asText()));
+      if (info.ok() && role.equals(info.data().path("meta").path("role_name").asText())) {
+        found.add(accessor.asText());
+      }
+    }
+    return found;
+  }
+
   static void openbao(String... args) throws IOException, InterruptedException {
     String scripts = System.getProperty("strongroom.it.scripts", "../scripts/servers");
     String[] command = new String[args.length + 1];
