@@ -5,9 +5,12 @@ import java.util.Objects;
 
 /**
  * Administration of a room's key-encryption keys (KEKs) over the backend's key service: create,
- * describe, rotate, retire old versions, destroy. Every call is checked against the view's policies
- * (as {@code kek/NAME}) and recorded. In a tenant view only the name {@code default} is reachable,
- * and it means the tenant's own key.
+ * describe, rotate, retire old versions, destroy. Every call resolves the key's name in the view's
+ * namespace (in tenant {@code acme}'s view {@code default} is the tenant's key, {@code
+ * tenants/acme/default} to the room; the room may also call it by its stored name {@code
+ * tenant-acme}), is checked against the view's policies as a {@linkplain AccessPolicy.Resource#KEY
+ * key}, and is recorded as {@code kek/NAME}. Only {@link #create} makes a key; nothing else in the
+ * room creates one implicitly.
  *
  * <p>Thread-safe.
  */
@@ -18,10 +21,15 @@ public final class Keys {
     this.room = Objects.requireNonNull(room, "room");
   }
 
-  /** Creates key {@code name} with version 1. */
+  /**
+   * Creates key {@code name} with version 1 (the key-admin permission {@link Operation#CREATE}); in
+   * a tenant view, {@code create("default")} creates the tenant's key.
+   *
+   * @throws dev.strongroom.exception.ConflictException if it exists
+   */
   public KeyInfo create(String name) {
     return room.keyOperation(
-        Operation.ROTATE,
+        Operation.CREATE,
         "key.create",
         name,
         n -> room.core().keys().createKey(n),
@@ -82,9 +90,9 @@ public final class Keys {
         n -> {
           room.core().keys().destroyKey(n);
           room.core().keyDestroyed(n);
-          return 0L;
+          return Boolean.TRUE;
         },
-        v -> 0);
+        done -> 0);
   }
 
   @Override

@@ -1,14 +1,14 @@
 package dev.strongroom;
 
 /**
- * What an {@link AccessPolicy} may allow on a path. Key operations ({@code ENCRYPT}, {@code
- * DECRYPT}, and {@code ROTATE}, {@code READ}, {@code DELETE} on keys) are checked against {@code
- * kek/NAME}, secret operations against the secret's name.
+ * What an {@link AccessPolicy} may allow on a resource. Which operations mean something depends on
+ * the {@linkplain AccessPolicy.Resource resource type}: ENCRYPT, DECRYPT and CREATE on keys only,
+ * WRITE and LIST on secrets, and so on.
  *
  * <p>Immutable and thread-safe.
  */
 public enum Operation {
-  /** Read a secret's value or metadata, or describe a key. */
+  /** Read a secret's value or metadata, describe a key, or open a tenant's view. */
   READ,
   /** Write a new version of a secret. */
   WRITE,
@@ -23,5 +23,7 @@ public enum Operation {
   /** Decrypt with a key. */
   DECRYPT,
   /** Delete, undelete or destroy a secret, or destroy a key. */
-  DELETE
+  DELETE,
+  /** Create a key: the key-admin permission (a tenant's key included). */
+  CREATE
 }

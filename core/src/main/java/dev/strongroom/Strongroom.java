@@ -1,7 +1,9 @@
 package dev.strongroom;
 
+import dev.strongroom.AccessPolicy.Resource;
 import dev.strongroom.apikey.ApiKeyPolicy;
 import dev.strongroom.apikey.ApiKeys;
+import dev.strongroom.audit.AuditEvent.Outcome;
 import dev.strongroom.audit.AuditSink;
 import dev.strongroom.audit.AuditSinks;
 import dev.strongroom.env.EnvFile;
@@ -14,31 +16,37 @@ import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.apikey.ApiKeyService;
-import dev.strongroom.internal.room.AccessRecorder;
 import dev.strongroom.internal.room.AuditRecorder;
+import dev.strongroom.internal.room.AuditTrail;
+import dev.strongroom.internal.room.Crypto;
+import dev.strongroom.internal.room.EnvImport;
+import dev.strongroom.internal.room.Guard;
+import dev.strongroom.internal.room.KeyNames;
+import dev.strongroom.internal.room.Leases;
 import dev.strongroom.internal.room.Names;
+import dev.strongroom.internal.room.Reserved;
 import dev.strongroom.internal.room.RoomCore;
 import dev.strongroom.internal.room.SecretCache;
+import dev.strongroom.internal.room.Target;
 import dev.strongroom.lease.LeaseListener;
 import dev.strongroom.lease.LeasedCredential;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.BackendProvider;
-import dev.strongroom.spi.LeaseProvider;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretVersion;
 import dev.strongroom.spi.StoredSecret;
 import dev.strongroom.spi.WriteRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,9 +57,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -70,13 +76,30 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Every access is checked against the view's policies and recorded in the {@linkplain
- * Builder#audit audit sinks} (who, what, which version, outcome; never a value) before anything is
- * handed out. Auditing is fail-closed: if a sink throws, the access is refused with {@link
- * AccessDeniedException} and a value already read is wiped, not returned. Changes (writes,
- * rotations, deletions, key changes, leases) are recorded twice: an {@code INTENT} event before the
- * backend is touched, so that nothing changes unless the sink can record it, and the outcome after.
- * Values returned are fresh copies the caller owns and may wipe.
+ * <p><b>One guard.</b> Every operation first resolves what it touches into its final namespace (a
+ * tenant view's secret {@code db/x} is {@code tenants/ID/db/x}; its key {@code default} is {@code
+ * tenants/ID/default}) and then asks one check, {@code (principal, operation, resource)}, against
+ * the policies of every {@link #scoped} step; secrets, keys, lease paths, tenants and API keys are
+ * distinct {@linkplain AccessPolicy.Resource resource types}. {@link #tenant} is itself checked.
+ *
+ * <p><b>Reserved namespaces.</b> What the library stores for itself lives under the prefixes {@code
+ * apikeys/} (API-key records and pepper) and {@code .strongroom/} (audit checkpoints and other
+ * library records). The secret API never reaches them, whatever a policy says and on the room
+ * itself: reads, lists, writes, PENDING writes, rotations, deletions and destructions are refused
+ * with {@link AccessDeniedException}, and listings leave them out.
+ *
+ * <p><b>No implicit keys.</b> No operation creates a key-encryption key: only {@link Keys#create}
+ * does (and a store's own initialisation, such as {@code strongroom init}; a {@code memory:}
+ * backend starts with the key {@code default}). Using a missing or destroyed key is a {@link
+ * NotFoundException} saying how to create it; a destroyed tenant key stays destroyed.
+ *
+ * <p><b>Audit.</b> Every access is recorded in the {@linkplain Builder#audit audit sinks} (who,
+ * what, which version, outcome; never a value) before anything is handed out. Auditing is
+ * fail-closed for every operation: if a sink throws, the access is refused with {@link
+ * AccessDeniedException} and a value already read is wiped (a lease revoked, a stream closed), not
+ * returned. Changes (writes, rotations, deletions, key changes, leases) are recorded twice: an
+ * {@code INTENT} event before the backend is touched, so that nothing changes unless the sink can
+ * record it, and the outcome after. Values returned are fresh copies the caller owns and may wipe.
  *
  * <p>Thread-safe: one room serves all threads of a service. Background work (refreshes, change
  * listeners, scheduled rotations) runs on the room's own daemon threads ({@code strongroom-N}), or,
@@ -88,15 +111,13 @@ import org.slf4j.LoggerFactory;
 public final class Strongroom implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Strongroom.class);
   private static final Pattern BARE_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
-  private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-
-  private record Scope(AccessPolicy policy, String namespace) {}
 
   private final RoomCore core;
   private final boolean root;
   private final String namespace;
-  private final String kekName;
-  private final List<Scope> scopes;
+  private final String tenantId;
+  private final Guard guard;
+  private final AuditTrail audit;
   private final ApiKeyPolicy apiKeyPolicy;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -104,15 +125,16 @@ public final class Strongroom implements AutoCloseable {
       RoomCore core,
       boolean root,
       String namespace,
-      String kekName,
-      List<Scope> scopes,
+      String tenantId,
+      Guard guard,
       ApiKeyPolicy apiKeyPolicy) {
     this.core = core;
-    this.apiKeyPolicy = apiKeyPolicy;
     this.root = root;
     this.namespace = namespace;
-    this.kekName = kekName;
-    this.scopes = List.copyOf(scopes);
+    this.tenantId = tenantId;
+    this.guard = guard;
+    this.audit = core.audit();
+    this.apiKeyPolicy = apiKeyPolicy;
   }
 
   /**
@@ -150,10 +172,10 @@ public final class Strongroom implements AutoCloseable {
    * @throws AccessDeniedException if the view may not read it or the access could not be recorded
    */
   public SecretValue secret(String name) {
-    String full = full(name);
-    authorize(Operation.READ, "read", full);
+    String full = secretAllowed(Operation.READ, "read", name);
     SecretCache.Entry entry =
-        run("read", full, () -> core.cache().get(full), e -> e.version().version(), e -> {});
+        audit.access(
+            "read", full, () -> core.cache().get(full), e -> e.version().version(), e -> {});
     return copy(entry.value());
   }
 
@@ -165,14 +187,13 @@ public final class Strongroom implements AutoCloseable {
     if (ref.version() == 0 && ref.stage() == Stage.CURRENT) {
       return secret(ref.name());
     }
-    String full = full(ref.name());
-    authorize(Operation.READ, "read", full);
+    String full = secretAllowed(Operation.READ, "read", ref.name());
     ReadRequest request =
         ref.version() > 0
             ? ReadRequest.version(full, ref.version())
             : ReadRequest.stage(full, ref.stage());
     StoredSecret stored =
-        run(
+        audit.access(
             "read",
             full,
             () ->
@@ -189,14 +210,13 @@ public final class Strongroom implements AutoCloseable {
    * fail.
    */
   public Optional<Duration> staleness(String name) {
-    String full = full(name);
-    authorize(Operation.READ, "staleness", full);
+    String full = secretAllowed(Operation.READ, "staleness", name);
     return core.cache().staleness(full);
   }
 
   /** Writes {@code value} as the new CURRENT version of {@code name}; the caller keeps it. */
   public SecretVersion put(String name, SecretValue value) {
-    return write(name, value, WriteRequest.ANY_VERSION);
+    return write(name, value, Stage.CURRENT, WriteRequest.ANY_VERSION);
   }
 
   /**
@@ -206,65 +226,81 @@ public final class Strongroom implements AutoCloseable {
    * @throws dev.strongroom.exception.ConflictException if it is not
    */
   public SecretVersion put(String name, SecretValue value, long expectedVersion) {
+    return write(name, value, Stage.CURRENT, expected(expectedVersion));
+  }
+
+  /**
+   * Writes {@code value} as a new PENDING version of {@code name}: CURRENT stays and is still
+   * served; a later {@link #rotate} or an operator promotes it. Checked, sealed for a tenant and
+   * audited exactly like {@link #put(String, SecretValue)} (as {@link Operation#WRITE}).
+   */
+  public SecretVersion putPending(String name, SecretValue value) {
+    return write(name, value, Stage.PENDING, WriteRequest.ANY_VERSION);
+  }
+
+  /**
+   * As {@link #putPending(String, SecretValue)} if the latest version is {@code expectedVersion}.
+   */
+  public SecretVersion putPending(String name, SecretValue value, long expectedVersion) {
+    return write(name, value, Stage.PENDING, expected(expectedVersion));
+  }
+
+  private static long expected(long expectedVersion) {
     if (expectedVersion < 0) {
       throw new IllegalArgumentException(
           "expected an expected version >= 0 but was " + expectedVersion);
     }
-    return write(name, value, expectedVersion);
+    return expectedVersion;
   }
 
-  private SecretVersion write(String name, SecretValue value, long expected) {
+  private SecretVersion write(String name, SecretValue value, Stage stage, long expected) {
     Objects.requireNonNull(value, "value");
-    String full = full(name);
-    authorize(Operation.WRITE, "write", full);
-    SecretVersion version =
-        change(
+    String full = secretAllowed(Operation.WRITE, "write", name);
+    return relative(
+        audit.change(
             "write",
             full,
             () -> {
-              SecretVersion v = core.writeStore(full, value, Stage.CURRENT, expected);
-              core.written(v, value);
+              SecretVersion v = core.writeStore(full, value, stage, expected);
+              if (stage == Stage.CURRENT) {
+                core.written(v, value);
+              }
               return v;
             },
             SecretVersion::version,
-            v -> {});
-    return relative(version);
+            v -> {}));
   }
 
   /**
    * Names of live secrets starting with {@code prefix} that this view may list, sorted and relative
-   * to the view.
+   * to the view. Reserved names are never listed.
    */
   public List<String> list(String prefix) {
     Names.checkPrefix(prefix);
     String fullPrefix = namespace + prefix;
-    for (Scope scope : scopes) {
-      if (!scope.policy().mentions(Operation.LIST)) {
-        throw deny("list", fullPrefix, Operation.LIST);
-      }
+    if (!guard.mentions(Resource.SECRET, Operation.LIST)
+        || Reserved.coversOnlyReserved(fullPrefix)) {
+      throw guard.deny(Operation.LIST, "list", Target.secret(fullPrefix));
     }
-    return run(
+    return audit.access(
         "list",
         fullPrefix,
         () -> {
           List<String> names = new ArrayList<>();
           for (String full : core.store().list(fullPrefix)) {
-            if (allowed(Operation.LIST, full)) {
+            if (guard.allows(Operation.LIST, Target.secret(full))) {
               names.add(full.substring(namespace.length()));
             }
           }
           return List.copyOf(names);
-        },
-        l -> 0,
-        l -> {});
+        });
   }
 
   /** The versions and stages of {@code name}, never its values. */
   public SecretMetadata metadata(String name) {
-    String full = full(name);
-    authorize(Operation.READ, "metadata", full);
+    String full = secretAllowed(Operation.READ, "metadata", name);
     SecretMetadata meta =
-        run(
+        audit.access(
             "metadata",
             full,
             () -> core.store().metadata(full),
@@ -277,54 +313,37 @@ public final class Strongroom implements AutoCloseable {
 
   /** Soft-deletes {@code name}: hidden from reads and lists until {@link #undelete}. */
   public void delete(String name) {
-    String full = full(name);
-    authorize(Operation.DELETE, "delete", full);
-    change(
+    String full = secretAllowed(Operation.DELETE, "delete", name);
+    audit.change(
         "delete",
         full,
         () -> {
           core.store().delete(full);
           core.cache().invalidate(full);
-          return 0L;
-        },
-        v -> 0,
-        v -> {});
+        });
   }
 
   /** Restores a soft-deleted secret. */
   public void undelete(String name) {
-    String full = full(name);
-    authorize(Operation.DELETE, "undelete", full);
-    change(
-        "undelete",
-        full,
-        () -> {
-          core.store().undelete(full);
-          return 0L;
-        },
-        v -> 0,
-        v -> {});
+    String full = secretAllowed(Operation.DELETE, "undelete", name);
+    audit.change("undelete", full, () -> core.store().undelete(full));
   }
 
   /** Destroys the given versions of {@code name} for good, or the whole secret if none is given. */
   public void destroy(String name, long... versions) {
     Objects.requireNonNull(versions, "versions");
-    String full = full(name);
-    authorize(Operation.DELETE, "destroy", full);
+    String full = secretAllowed(Operation.DELETE, "destroy", name);
     List<Long> list = new ArrayList<>();
     for (long v : versions) {
       list.add(v);
     }
-    change(
+    audit.change(
         "destroy",
         full,
         () -> {
           core.store().destroy(full, list);
           core.cache().invalidate(full);
-          return 0L;
-        },
-        v -> 0,
-        v -> {});
+        });
   }
 
   /**
@@ -337,8 +356,7 @@ public final class Strongroom implements AutoCloseable {
    */
   public Registration onChange(String name, SecretListener listener) {
     Objects.requireNonNull(listener, "listener");
-    String full = full(name);
-    authorize(Operation.READ, "watch", full);
+    String full = secretAllowed(Operation.READ, "watch", name);
     String relative = full.substring(namespace.length());
     Runnable remove = core.listen(full, (n, entry) -> deliver(relative, full, entry, listener));
     long period = Math.max(1, core.settings().refreshAfter().toMillis());
@@ -361,7 +379,7 @@ public final class Strongroom implements AutoCloseable {
 
   private void deliver(String relative, String full, SecretCache.Entry entry, SecretListener l) {
     try {
-      record("read", full, entry.version().version(), AccessRecorder.OK, "change listener");
+      audit.record("read", full, entry.version().version(), Outcome.OK, "change listener");
     } catch (AccessDeniedException e) {
       LOG.warn("change of secret '{}' not delivered: the audit sink failed", full);
       return;
@@ -391,10 +409,10 @@ public final class Strongroom implements AutoCloseable {
    */
   public SecretVersion rotate(String name, SecretRotator rotator) {
     Objects.requireNonNull(rotator, "rotator");
-    String full = full(name);
-    authorize(Operation.ROTATE, "rotate", full);
+    String full = secretAllowed(Operation.ROTATE, "rotate", name);
     return relative(
-        change("rotate", full, () -> core.rotate(full, rotator), SecretVersion::version, v -> {}));
+        audit.change(
+            "rotate", full, () -> core.rotate(full, rotator), SecretVersion::version, v -> {}));
   }
 
   /**
@@ -410,8 +428,7 @@ public final class Strongroom implements AutoCloseable {
     if (period.isNegative() || period.isZero()) {
       throw new IllegalArgumentException("expected a positive period but was " + period);
     }
-    String full = full(name);
-    authorize(Operation.ROTATE, "rotate", full);
+    String full = secretAllowed(Operation.ROTATE, "rotate", name);
     long millis = Math.max(1, period.toMillis());
     ScheduledFuture<?> task =
         core.scheduler()
@@ -437,27 +454,25 @@ public final class Strongroom implements AutoCloseable {
   }
 
   /**
-   * The envelope over this view's KEK ({@code default}, or the tenant's key in a tenant view),
-   * created in the backend if missing. Messages encrypted with it directly are not recorded one by
-   * one; prefer {@link #encrypt} and {@link #decrypt} where every call must be audited.
+   * The envelope over this view's KEK ({@code default}, or the tenant's key in a tenant view).
+   * Messages encrypted with it directly are not recorded one by one; prefer {@link #encrypt} and
+   * {@link #decrypt} (or the streams) where every call must be audited.
+   *
+   * @throws NotFoundException if the key does not exist (it is never created here)
    */
   public Envelope envelope() {
-    authorizeKey(Operation.ENCRYPT, "envelope", RoomCore.DEFAULT_KEK);
-    authorizeKey(Operation.DECRYPT, "envelope", RoomCore.DEFAULT_KEK);
-    return run("envelope", kekRecordName(), this::viewEnvelope, e -> 0, e -> {});
+    KeyNames.Resolved key = viewKey();
+    guard.check(Operation.ENCRYPT, "envelope", key.target());
+    guard.check(Operation.DECRYPT, "envelope", key.target());
+    return Crypto.of(core).envelope(key.stored(), key.target().auditName());
   }
 
   /** Encrypts {@code plaintext} under this view's KEK, binding {@code context}. */
   public byte[] encrypt(byte[] plaintext, EncryptionContext context) {
     Objects.requireNonNull(plaintext, "plaintext");
     Objects.requireNonNull(context, "context");
-    authorizeKey(Operation.ENCRYPT, "encrypt", RoomCore.DEFAULT_KEK);
-    return run(
-        "encrypt",
-        kekRecordName(),
-        () -> viewEnvelope().encrypt(plaintext, context),
-        b -> 0,
-        b -> {});
+    KeyNames.Resolved key = keyAllowed(Operation.ENCRYPT, "encrypt");
+    return Crypto.of(core).encrypt(key.stored(), key.target().auditName(), plaintext, context);
   }
 
   /**
@@ -468,13 +483,34 @@ public final class Strongroom implements AutoCloseable {
   public byte[] decrypt(byte[] ciphertext, EncryptionContext context) {
     Objects.requireNonNull(ciphertext, "ciphertext");
     Objects.requireNonNull(context, "context");
-    authorizeKey(Operation.DECRYPT, "decrypt", RoomCore.DEFAULT_KEK);
-    return run(
-        "decrypt",
-        kekRecordName(),
-        () -> viewEnvelope().decrypt(ciphertext, context),
-        b -> 0,
-        b -> Arrays.fill(b, (byte) 0));
+    KeyNames.Resolved key = keyAllowed(Operation.DECRYPT, "decrypt");
+    return Crypto.of(core).decrypt(key.stored(), key.target().auditName(), ciphertext, context);
+  }
+
+  /**
+   * A stream that encrypts what is written to it into {@code sink} under this view's KEK (see
+   * {@link Envelope#encryptingStream}); checked as {@link Operation#ENCRYPT} and recorded as {@code
+   * encrypt} when it is opened.
+   */
+  public OutputStream encryptingStream(OutputStream sink, EncryptionContext context)
+      throws IOException {
+    Objects.requireNonNull(sink, "sink");
+    Objects.requireNonNull(context, "context");
+    KeyNames.Resolved key = keyAllowed(Operation.ENCRYPT, "encrypt");
+    return Crypto.of(core).encryptingStream(key.stored(), key.target().auditName(), sink, context);
+  }
+
+  /**
+   * A stream of the plaintext of {@code source} (see {@link Envelope#decryptingStream}); checked as
+   * {@link Operation#DECRYPT} and recorded as {@code decrypt} once its header opened.
+   */
+  public InputStream decryptingStream(InputStream source, EncryptionContext context)
+      throws IOException {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(context, "context");
+    KeyNames.Resolved key = keyAllowed(Operation.DECRYPT, "decrypt");
+    return Crypto.of(core)
+        .decryptingStream(key.stored(), key.target().auditName(), source, context);
   }
 
   /**
@@ -485,39 +521,8 @@ public final class Strongroom implements AutoCloseable {
   public RewrapSummary rewrapAll(Iterable<byte[]> ciphertexts, RewrapListener listener) {
     Objects.requireNonNull(ciphertexts, "ciphertexts");
     Objects.requireNonNull(listener, "listener");
-    authorizeKey(Operation.ROTATE, "rewrap", RoomCore.DEFAULT_KEK);
-    return run(
-        "rewrap",
-        kekRecordName(),
-        () -> {
-          Envelope envelope = viewEnvelope();
-          long index = 0;
-          long ok = 0;
-          long failed = 0;
-          for (byte[] ciphertext : ciphertexts) {
-            byte[] rewrapped;
-            try {
-              rewrapped = envelope.rewrap(ciphertext);
-            } catch (InvalidCiphertextException | NotFoundException e) {
-              failed++;
-              listener.failed(index++, e);
-              continue;
-            }
-            ok++;
-            listener.rewrapped(index++, rewrapped);
-          }
-          return new RewrapSummary(ok, failed);
-        },
-        RewrapSummary::rewrapped,
-        s -> {});
-  }
-
-  private Envelope viewEnvelope() {
-    return kekName.equals(RoomCore.DEFAULT_KEK) ? core.defaultEnvelope() : core.envelope(kekName);
-  }
-
-  private String kekRecordName() {
-    return "kek/" + kekName;
+    KeyNames.Resolved key = keyAllowed(Operation.ROTATE, "rewrap");
+    return Crypto.of(core).rewrapAll(key.stored(), key.target().auditName(), ciphertexts, listener);
   }
 
   // -------------------------------------------------------------- api keys
@@ -525,8 +530,8 @@ public final class Strongroom implements AutoCloseable {
   /**
    * The room's API keys (one instance per room), configured by {@link Builder#apiKeys}: issue,
    * verify, renew, rotate, revoke and review keys for the service's own clients. They are stored
-   * under the reserved prefix {@code apikeys/} of the backend, so every backend works; operations
-   * are audited through the room's sinks as {@code apikey.*}.
+   * under the reserved prefix {@code apikeys/} of the backend, which the secret API never reaches;
+   * operations are audited through the room's sinks as {@code apikey.*}.
    *
    * @throws IllegalStateException on a scoped or tenant view: API keys are managed on the room
    */
@@ -535,6 +540,7 @@ public final class Strongroom implements AutoCloseable {
       throw new IllegalStateException(
           "expected the room but this is a view; API keys are managed on the room");
     }
+    guard.check(Operation.WRITE, "apikeys", Target.apiKeys());
     return core.component(ApiKeyService.class, () -> ApiKeyService.create(core, apiKeyPolicy));
   }
 
@@ -545,9 +551,10 @@ public final class Strongroom implements AutoCloseable {
    * {@code database/creds/app}). The room renews the lease, replaces the credential before its
    * maximum TTL or when renewal is refused, and revokes it when the room closes; read its fields
    * each time they are needed (see {@link LeasedCredential}), they are refused after the lease's
-   * end. Checked against the view's scopes as {@link Operation#LEASE} on {@code path} and audited
-   * as {@code lease} (an intent before the backend is asked, then the outcome); renewals,
-   * rotations, expiry and revocation are audited as {@code lease.renewed} and so on.
+   * end. Checked as {@link Operation#LEASE} on the lease path ({@link AccessPolicy.Resource#LEASE})
+   * and audited as {@code lease} (an intent before the backend is asked, then the outcome; a lease
+   * that cannot be recorded is revoked, not returned); renewals, rotations, expiry and revocation
+   * are audited as {@code lease.renewed} and so on.
    *
    * @throws NotFoundException if the backend issues no dynamic credentials (use {@link
    *     #leaseSecret} for a static secret)
@@ -556,27 +563,13 @@ public final class Strongroom implements AutoCloseable {
    */
   public LeasedCredential lease(String path) {
     Names.check(path);
-    if (!namespace.isEmpty()) {
+    if (tenantId != null) {
       throw new IllegalStateException(
           "expected a room or scoped view but this is a tenant view; lease dynamic credentials"
               + " through the room");
     }
-    authorize(Operation.LEASE, "lease", path);
-    return change(
-        "lease",
-        path,
-        () -> {
-          LeaseProvider provider =
-              core.leaseProvider()
-                  .orElseThrow(
-                      () ->
-                          new NotFoundException(
-                              "the backend issues no dynamic credentials (it has no lease"
-                                  + " provider); lease a static secret with leaseSecret(...)"));
-          return core.leases().acquire(provider, path);
-        },
-        c -> 0,
-        LeasedCredential::revoke);
+    guard.check(Operation.LEASE, "lease", Target.lease(path));
+    return Leases.of(core).lease(path);
   }
 
   /**
@@ -584,9 +577,9 @@ public final class Strongroom implements AutoCloseable {
    * value of {@code name}, on any backend. The lease lasts {@code ttl}, is renewed up to {@code
    * maxTtl}, and then ends: the copy is wiped and {@link LeasedCredential#field} refuses it (its
    * single field is {@code "value"}). {@link LeasedCredential#revoke()} ends it early; closing the
-   * room revokes it. The credential's path is the secret's full name. Checked against the view's
-   * scopes as {@link Operation#LEASE} on {@code name} (LEASE alone grants the time-bounded value)
-   * and audited as {@code lease} with the version leased.
+   * room revokes it. The credential's path is the secret's full name. Checked as {@link
+   * Operation#LEASE} on the secret (LEASE alone grants the time-bounded value) and audited as
+   * {@code lease} with the version leased.
    *
    * @throws IllegalArgumentException unless {@code 0 < ttl <= maxTtl}
    * @throws NotFoundException if the secret does not exist
@@ -598,29 +591,15 @@ public final class Strongroom implements AutoCloseable {
       throw new IllegalArgumentException(
           "expected 0 < ttl <= maxTtl but were ttl=" + ttl + ", maxTtl=" + maxTtl);
     }
-    String full = full(name);
-    authorize(Operation.LEASE, "lease", full);
-    Issued issued =
-        run(
-            "lease",
-            full,
-            () -> {
-              SecretCache.Entry entry = core.cache().get(full);
-              LeasedCredential credential =
-                  core.leases().issue(full, () -> copy(entry.value()), ttl, maxTtl);
-              return new Issued(credential, entry.version().version());
-            },
-            Issued::version,
-            i -> i.credential().revoke());
-    return issued.credential();
+    String full = secretAllowed(Operation.LEASE, "lease", name);
+    return Leases.of(core).leaseSecret(full, ttl, maxTtl);
   }
-
-  private record Issued(LeasedCredential credential, long version) {}
 
   /**
    * Calls {@code listener} for every event (renewed, rotated, expired, revoked, failed) of the
-   * room's leases that this view may see: leases on paths its scopes allow {@link Operation#LEASE}
-   * on, within its namespace. Listeners run on the lease thread (see {@link LeaseListener}).
+   * room's leases that this view may see: leases on secrets or lease paths its scopes allow {@link
+   * Operation#LEASE} on, within its namespace. Listeners run on the lease thread (see {@link
+   * LeaseListener}).
    *
    * @return what stops the delivery
    */
@@ -628,7 +607,10 @@ public final class Strongroom implements AutoCloseable {
     Objects.requireNonNull(listener, "listener");
     LeaseListener visible =
         event -> {
-          if (event.path().startsWith(namespace) && allowed(Operation.LEASE, event.path())) {
+          String path = event.path();
+          if (path.startsWith(namespace)
+              && (guard.allows(Operation.LEASE, Target.secret(path))
+                  || tenantId == null && guard.allows(Operation.LEASE, Target.lease(path)))) {
             listener.onEvent(event);
           }
         };
@@ -677,38 +659,12 @@ public final class Strongroom implements AutoCloseable {
   public List<SecretVersion> importEnv(Path envFile, String prefix) {
     Objects.requireNonNull(envFile, "envFile");
     Objects.requireNonNull(prefix, "prefix");
-    if (!prefix.isEmpty()) {
-      if (!prefix.endsWith("/")) {
-        throw new IllegalArgumentException(
-            "expected an empty prefix or one ending with '/' such as legacy/ but it did not end"
-                + " with '/'");
-      }
-      Names.checkPrefix(prefix);
-    }
+    EnvImport.checkPrefix(prefix);
     EnvFile env = EnvFile.parse(envFile);
     try {
-      Map<String, EnvFile.Entry> byName = new LinkedHashMap<>();
-      for (EnvFile.Entry entry : env.entries()) {
-        String name = prefix + envSecretName(entry);
-        full(name);
-        EnvFile.Entry previous = byName.putIfAbsent(name, entry);
-        if (previous != null) {
-          throw new IllegalArgumentException(
-              "expected each variable to map to its own secret but "
-                  + previous.key()
-                  + " (line "
-                  + previous.line()
-                  + ") and "
-                  + entry.key()
-                  + " (line "
-                  + entry.line()
-                  + ") both map to '"
-                  + name
-                  + "'");
-        }
-      }
+      Map<String, EnvFile.Entry> byName = EnvImport.plan(env, prefix, this::full);
       for (String name : byName.keySet()) {
-        authorize(Operation.WRITE, "write", full(name));
+        secretAllowed(Operation.WRITE, "write", name);
       }
       List<SecretVersion> written = new ArrayList<>();
       byName.forEach((name, entry) -> written.add(put(name, entry.value())));
@@ -716,24 +672,6 @@ public final class Strongroom implements AutoCloseable {
     } finally {
       env.wipe();
     }
-  }
-
-  private static String envSecretName(EnvFile.Entry entry) {
-    StringBuilder name = new StringBuilder();
-    for (String part : entry.key().toLowerCase(Locale.ROOT).split("_+")) {
-      if (!part.isEmpty()) {
-        name.append(name.length() == 0 ? "" : "/").append(part);
-      }
-    }
-    if (name.length() == 0) {
-      throw new IllegalArgumentException(
-          "expected variable "
-              + entry.key()
-              + " (line "
-              + entry.line()
-              + ") to hold a letter or digit to name a secret after");
-    }
-    return name.toString();
   }
 
   // ----------------------------------------------------------------- views
@@ -745,32 +683,37 @@ public final class Strongroom implements AutoCloseable {
    */
   public Strongroom scoped(AccessPolicy policy) {
     Objects.requireNonNull(policy, "policy");
-    List<Scope> more = new ArrayList<>(scopes);
-    more.add(new Scope(policy, namespace));
-    return new Strongroom(core, false, namespace, kekName, more, apiKeyPolicy);
+    return new Strongroom(
+        core, false, namespace, tenantId, guard.narrowed(policy, namespace), apiKeyPolicy);
   }
 
   /**
    * The view of tenant {@code tenantId}: its secrets live under {@code tenants/ID/} and are sealed
-   * by the tenant's own KEK {@code tenant-ID} (created here if missing), which also encrypts the
-   * view's data. Destroying that key ({@code room.keys().destroy("tenant-ID")} on the room) makes
-   * every secret and ciphertext of the tenant unreadable for good (crypto-shredding).
+   * by the tenant's own KEK (its {@code default}: {@code tenants/ID/default} to the room's
+   * policies, stored as {@code tenant-ID}), which also encrypts the view's data. Opening the view
+   * is checked as {@link Operation#READ} on the {@linkplain AccessPolicy.Resource#TENANT tenant}
+   * and touches no backend; it never creates the tenant's key: {@code
+   * room.tenant(id).keys().create("default")} does (needs {@link Operation#CREATE} on the key).
+   * Destroying that key ({@code room.keys().destroy("tenants/ID/default")}) makes every secret and
+   * ciphertext of the tenant unreadable for good (crypto-shredding), and it is never recreated
+   * implicitly.
    *
    * @param tenantId 1 to 63 characters of {@code a-z 0-9 _ -}, starting with a letter or digit
    */
   public Strongroom tenant(String tenantId) {
     Objects.requireNonNull(tenantId, "tenantId");
-    if (!TENANT_ID.matcher(tenantId).matches()) {
+    if (!KeyNames.TENANT_ID.matcher(tenantId).matches()) {
       throw new IllegalArgumentException(
           "expected a tenant id of [a-z0-9][a-z0-9_-]{0,62} but was '" + tenantId + "'");
     }
-    if (!namespace.isEmpty()) {
+    if (this.tenantId != null) {
       throw new IllegalStateException("expected a room or scoped view but this is a tenant view");
     }
-    String kek = "tenant-" + tenantId;
-    core.ensureKey(kek);
+    Target target = Target.tenant(tenantId);
+    guard.check(Operation.READ, "tenant", target);
+    audit.record("tenant", target.auditName(), 0, Outcome.OK, "");
     return new Strongroom(
-        core, false, RoomCore.TENANTS + tenantId + "/", kek, scopes, apiKeyPolicy);
+        core, false, RoomCore.TENANTS + tenantId + "/", tenantId, guard, apiKeyPolicy);
   }
 
   /**
@@ -788,141 +731,68 @@ public final class Strongroom implements AutoCloseable {
     return "Strongroom["
         + (root ? "room" : "view")
         + (namespace.isEmpty() ? "" : ", namespace=" + namespace)
-        + (scopes.isEmpty() ? "" : ", scopes=" + scopes.size())
+        + (guard.scopeCount() == 0 ? "" : ", scopes=" + guard.scopeCount())
         + "]";
   }
 
   // ------------------------------------------------------------ internals
 
-  /** Runs a key operation for {@link Keys}: checks, maps the name, records. */
+  /**
+   * Runs a key operation for {@link Keys}: resolves the key's name in this view, asks the guard,
+   * records (reads as accesses, everything else as changes).
+   */
   <T> T keyOperation(
       Operation operation,
       String opName,
       String keyName,
       Function<String, T> action,
       ToLongFunction<T> version) {
-    Objects.requireNonNull(keyName, "keyName");
-    authorizeKey(operation, opName, keyName);
-    String backendName = backendKeyName(keyName, opName);
-    Supplier<T> call = () -> action.apply(backendName);
-    String name = "kek/" + backendName;
+    KeyNames.Resolved key = KeyNames.resolve(namespace, tenantId, keyName);
+    guard.check(operation, opName, key.target());
+    String resource = key.target().auditName();
+    java.util.function.Supplier<T> call =
+        () -> {
+          if (key.stored() == null) {
+            throw new NotFoundException(
+                "no key '"
+                    + keyName
+                    + "' in tenant '"
+                    + tenantId
+                    + "': a tenant has one key,"
+                    + " 'default'");
+          }
+          return action.apply(key.stored());
+        };
     return operation == Operation.READ
-        ? run(opName, name, call, version, v -> {})
-        : change(opName, name, call, version, v -> {});
+        ? audit.access(opName, resource, call, version, v -> {})
+        : audit.change(opName, resource, call, version, v -> {});
   }
 
   RoomCore core() {
     return core;
   }
 
-  private String backendKeyName(String keyName, String opName) {
-    if (namespace.isEmpty()) {
-      return keyName;
-    }
-    if (!keyName.equals(RoomCore.DEFAULT_KEK)) {
-      throw deny(opName, "kek/" + keyName, null);
-    }
-    return kekName;
+  /** This view's own key: {@code default}, which in a tenant view is the tenant's key. */
+  private KeyNames.Resolved viewKey() {
+    return KeyNames.resolve(namespace, tenantId, RoomCore.DEFAULT_KEK);
+  }
+
+  private KeyNames.Resolved keyAllowed(Operation operation, String opName) {
+    KeyNames.Resolved key = viewKey();
+    guard.check(operation, opName, key.target());
+    return key;
+  }
+
+  /** Resolves the secret {@code name} into its full name and asks the guard. */
+  private String secretAllowed(Operation operation, String opName, String name) {
+    String full = full(name);
+    guard.check(operation, opName, Target.secret(full));
+    return full;
   }
 
   private String full(String name) {
     Names.check(name);
     return namespace.isEmpty() ? name : Names.check(namespace + name);
-  }
-
-  private boolean allowed(Operation op, String full) {
-    for (Scope scope : scopes) {
-      if (!scope.policy().allows(op, full.substring(scope.namespace().length()))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void authorize(Operation op, String opName, String full) {
-    if (!allowed(op, full)) {
-      throw deny(opName, full, op);
-    }
-  }
-
-  private void authorizeKey(Operation op, String opName, String keyName) {
-    for (Scope scope : scopes) {
-      if (!scope.policy().allows(op, "kek/" + keyName)) {
-        throw deny(opName, "kek/" + keyName, op);
-      }
-    }
-  }
-
-  private AccessDeniedException deny(String opName, String name, Operation op) {
-    AccessDeniedException denied =
-        new AccessDeniedException(
-            "principal '"
-                + core.principal()
-                + "' may not "
-                + (op == null ? opName : op.name().toLowerCase(Locale.ROOT))
-                + " '"
-                + name
-                + "' in this view");
-    try {
-      record(opName, name, 0, AccessRecorder.DENIED, "not allowed in this view");
-    } catch (AccessDeniedException e) {
-      denied.addSuppressed(e);
-    }
-    return denied;
-  }
-
-  private void record(String opName, String name, long version, String outcome, String detail) {
-    try {
-      core.recorder().record(core.principal(), opName, name, version, outcome, detail);
-    } catch (RuntimeException e) {
-      throw new AccessDeniedException(
-          "access refused: the audit sink failed to record " + opName + " of '" + name + "'", e);
-    }
-  }
-
-  /** As {@link #run}, after recording the intent: nothing changes unless the sinks can record. */
-  private <T> T change(
-      String opName,
-      String name,
-      Supplier<T> action,
-      ToLongFunction<T> version,
-      Consumer<T> discard) {
-    record(opName, name, 0, AccessRecorder.INTENT, "");
-    return run(opName, name, action, version, discard);
-  }
-
-  private <T> T run(
-      String opName,
-      String name,
-      Supplier<T> action,
-      ToLongFunction<T> version,
-      Consumer<T> discard) {
-    T result;
-    try {
-      result = action.get();
-    } catch (NotFoundException e) {
-      recordFailure(opName, name, AccessRecorder.NOT_FOUND, e);
-      throw e;
-    } catch (RuntimeException e) {
-      recordFailure(opName, name, AccessRecorder.ERROR, e);
-      throw e;
-    }
-    try {
-      record(opName, name, version.applyAsLong(result), AccessRecorder.OK, "");
-    } catch (AccessDeniedException e) {
-      discard.accept(result);
-      throw e;
-    }
-    return result;
-  }
-
-  private void recordFailure(String opName, String name, String outcome, RuntimeException cause) {
-    try {
-      record(opName, name, 0, outcome, cause.getClass().getSimpleName());
-    } catch (AccessDeniedException denied) {
-      denied.addSuppressed(cause);
-      throw denied;
-    }
   }
 
   private SecretVersion relative(SecretVersion v) {
@@ -1144,7 +1014,7 @@ public final class Strongroom implements AutoCloseable {
                   principal,
                   AuditRecorder.of(clock, sinks),
                   leaseScheduler));
-      return new Strongroom(core, true, "", RoomCore.DEFAULT_KEK, List.of(), apiKeyPolicy);
+      return new Strongroom(core, true, "", null, Guard.of(core.audit()), apiKeyPolicy);
     }
 
     private static Duration positive(Duration d, String what) {

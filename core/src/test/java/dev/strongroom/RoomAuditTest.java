@@ -91,6 +91,7 @@ class RoomAuditTest {
             "read db/missing 0 NOT_FOUND",
             "read db/password 0 DENIED",
             "decrypt kek/default 0 ERROR",
+            "lease db/password 0 INTENT",
             "lease db/password 1 OK",
             "write db/password 0 INTENT",
             "write db/password 2 OK",
@@ -99,7 +100,7 @@ class RoomAuditTest {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     assertFalse(text.contains("CANARY"), text);
     assertTrue(text.contains("\"principal\":\"orders\""), text);
-    assertEquals(new AuditVerification(true, 10, 0, ""), AuditVerifier.verify(file, KEY));
+    assertEquals(new AuditVerification(true, 11, 0, ""), AuditVerifier.verify(file, KEY));
   }
 
   @Test

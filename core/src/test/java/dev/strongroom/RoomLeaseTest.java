@@ -190,7 +190,9 @@ class RoomLeaseTest {
 
   @Test
   void onLeaseEvent_scopedView_seesOnlyLeasesItMayHold() {
-    Strongroom view = room.scoped(AccessPolicy.allow("database/**", Operation.LEASE));
+    Strongroom view =
+        room.scoped(
+            AccessPolicy.allow(AccessPolicy.Resource.LEASE, "database/**", Operation.LEASE));
     List<LeaseEvent> seen = new CopyOnWriteArrayList<>();
     Strongroom.Registration registration = view.onLeaseEvent(seen::add);
     room.put("other", SecretValue.ofUtf8("x"));
@@ -208,6 +210,7 @@ class RoomLeaseTest {
   @Test
   void lease_onTenantView_refused() {
     Strongroom tenant = room.tenant("acme");
+    tenant.keys().create("default");
     assertThrows(IllegalStateException.class, () -> tenant.lease(PATH));
     tenant.put("db", SecretValue.ofUtf8("t"));
     LeasedCredential c = tenant.leaseSecret("db", Duration.ofSeconds(5), Duration.ofSeconds(5));

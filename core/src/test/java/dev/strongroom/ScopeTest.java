@@ -88,7 +88,9 @@ class ScopeTest {
   @Test
   void scoped_keyOperations_checkedAsKekName() {
     Strongroom crypto =
-        room.scoped(AccessPolicy.allow("kek/default", Operation.ENCRYPT, Operation.DECRYPT));
+        room.scoped(
+            AccessPolicy.allow(
+                AccessPolicy.Resource.KEY, "default", Operation.ENCRYPT, Operation.DECRYPT));
     byte[] ct = crypto.encrypt(new byte[] {1}, EncryptionContext.empty());
     assertArrayEquals(new byte[] {1}, crypto.decrypt(ct, EncryptionContext.empty()));
     assertThrows(AccessDeniedException.class, () -> crypto.secret("db/a"));

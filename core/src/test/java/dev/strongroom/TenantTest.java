@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.InvalidCiphertextException;
+import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.ReadRequest;
@@ -31,9 +32,16 @@ class TenantTest {
     room.close();
   }
 
+  /** Tenant {@code id}'s view, with its key created (keys are never created implicitly). */
+  private Strongroom newTenant(String id) {
+    Strongroom tenant = room.tenant(id);
+    tenant.keys().create("default");
+    return tenant;
+  }
+
   @Test
   void tenant_secretsLiveUnderPrefixSealedByTenantKey() {
-    Strongroom acme = room.tenant("acme");
+    Strongroom acme = newTenant("acme");
     acme.put("db/password", SecretValue.ofUtf8("acme-pw"));
 
     assertEquals("acme-pw", acme.secret("db/password").copyUtf8String());
@@ -53,8 +61,8 @@ class TenantTest {
 
   @Test
   void tenants_areIsolated() {
-    Strongroom acme = room.tenant("acme");
-    Strongroom globex = room.tenant("globex");
+    Strongroom acme = newTenant("acme");
+    Strongroom globex = newTenant("globex");
     acme.put("k", SecretValue.ofUtf8("a"));
     globex.put("k", SecretValue.ofUtf8("g"));
     byte[] acmeCt = acme.encrypt(new byte[] {1}, CONTEXT);
@@ -63,14 +71,15 @@ class TenantTest {
     assertEquals("g", globex.secret("k").copyUtf8String());
     assertThrows(InvalidCiphertextException.class, () -> globex.decrypt(acmeCt, CONTEXT));
     assertThrows(InvalidCiphertextException.class, () -> room.decrypt(acmeCt, CONTEXT));
-    assertThrows(AccessDeniedException.class, () -> acme.keys().describe("tenant-globex"));
+    assertThrows(NotFoundException.class, () -> acme.keys().describe("tenant-globex"));
+    assertEquals("tenant-globex", room.keys().describe("tenants/globex/default").name());
     assertEquals("tenant-acme", acme.keys().describe("default").name());
   }
 
   @Test
   void destroyTenantKey_cryptoShredsTenantDataAndSecrets() {
-    Strongroom acme = room.tenant("acme");
-    Strongroom globex = room.tenant("globex");
+    Strongroom acme = newTenant("acme");
+    Strongroom globex = newTenant("globex");
     acme.put("db/password", SecretValue.ofUtf8("acme-pw"));
     acme.secret("db/password"); // cached
     byte[] ciphertext = acme.encrypt("invoice 42".getBytes(StandardCharsets.UTF_8), CONTEXT);
@@ -80,11 +89,17 @@ class TenantTest {
 
     room.keys().destroy("tenant-acme");
 
-    assertThrows(InvalidCiphertextException.class, () -> acme.decrypt(ciphertext, CONTEXT));
+    NotFoundException shredded =
+        assertThrows(NotFoundException.class, () -> acme.decrypt(ciphertext, CONTEXT));
+    assertTrue(shredded.getMessage().contains("destroyed"), shredded.getMessage());
     assertThrows(StrongroomException.class, () -> acme.secret("db/password"));
     assertThrows(
+        NotFoundException.class,
+        () -> room.tenant("acme").decrypt(ciphertext, CONTEXT)); // no fresh key appears
+    room.tenant("acme").keys().create("default"); // explicitly, for new data
+    assertThrows(
         InvalidCiphertextException.class,
-        () -> room.tenant("acme").decrypt(ciphertext, CONTEXT)); // even with a fresh key
+        () -> room.tenant("acme").decrypt(ciphertext, CONTEXT)); // old data stays shredded
     assertArrayEquals(new byte[] {7}, globex.decrypt(globexCt, CONTEXT));
   }
 
@@ -97,7 +112,7 @@ class TenantTest {
 
   @Test
   void tenant_scoped_policyRelativeToTenant() {
-    Strongroom acme = room.tenant("acme");
+    Strongroom acme = newTenant("acme");
     acme.put("db/password", SecretValue.ofUtf8("pw"));
     acme.put("admin/key", SecretValue.ofUtf8("k"));
     Strongroom reader = acme.scoped(AccessPolicy.allow("db/*", Operation.READ));

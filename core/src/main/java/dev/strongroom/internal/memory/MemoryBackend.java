@@ -7,8 +7,9 @@ import dev.strongroom.spi.SecretStore;
 import java.time.Clock;
 
 /**
- * A backend held in memory: a {@link MemorySecretStore} and an in-memory {@link LocalKeyring}.
- * Everything is lost when the process ends.
+ * A backend held in memory: a {@link MemorySecretStore} and an in-memory {@link LocalKeyring} that
+ * starts with the key {@code default} (as {@code strongroom init} makes one for a file store: a
+ * room never creates a key implicitly). Everything is lost when the process ends.
  *
  * <p>Thread-safe.
  */
@@ -19,9 +20,16 @@ public final class MemoryBackend implements Backend {
   private MemoryBackend(Clock clock) {
     this.secrets = MemorySecretStore.create(clock);
     this.keys = LocalKeyring.inMemory();
+    keys.createKey(DEFAULT_KEY);
   }
 
-  /** An empty backend whose version timestamps come from {@code clock}. */
+  /** The key a new memory backend has. */
+  public static final String DEFAULT_KEY = "default";
+
+  /**
+   * A backend with no secrets and the key {@code default}, whose version timestamps come from
+   * {@code clock}.
+   */
   public static MemoryBackend create(Clock clock) {
     return new MemoryBackend(clock);
   }

@@ -44,4 +44,21 @@ public interface AccessRecorder {
    */
   void record(
       String principal, String operation, String name, long version, String outcome, String detail);
+
+  /** As {@link #record(String, String, String, long, String, String)} with a typed outcome. */
+  default void record(
+      String principal,
+      String operation,
+      String name,
+      long version,
+      dev.strongroom.audit.AuditEvent.Outcome outcome,
+      String detail) {
+    record(
+        principal,
+        operation,
+        name,
+        version,
+        outcome.name().toLowerCase(java.util.Locale.ROOT),
+        detail);
+  }
 }

@@ -34,9 +34,19 @@ public final class AuditRecorder implements AccessRecorder, AutoCloseable {
       long version,
       String outcome,
       String detail) {
+    record(principal, operation, name, version, outcome(outcome), detail);
+  }
+
+  @Override
+  public void record(
+      String principal,
+      String operation,
+      String name,
+      long version,
+      AuditEvent.Outcome outcome,
+      String detail) {
     AuditEvent event =
-        new AuditEvent(
-            clock.instant(), principal, operation, name, version, outcome(outcome), detail);
+        new AuditEvent(clock.instant(), principal, operation, name, version, outcome, detail);
     for (AuditSink sink : sinks) {
       sink.record(event);
     }

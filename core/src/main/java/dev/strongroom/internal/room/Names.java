@@ -22,6 +22,11 @@ public final class Names {
           "expected a secret name of 1 to " + MAX_LENGTH + " characters but was " + name.length());
     }
     if (!validSegments(name)) {
+      String refused = refusedCharacter(name);
+      if (refused != null) {
+        throw new IllegalArgumentException(
+            "expected a secret name without " + refused + " but was '" + printable(name) + "'");
+      }
       throw new IllegalArgumentException(
           "expected a secret name of '/'-separated segments of [A-Za-z0-9._-] but was '"
               + printable(name)
@@ -66,13 +71,39 @@ public final class Names {
     return true;
   }
 
+  /** What kind of character would make a name print misleadingly, or null if none does. */
+  private static String refusedCharacter(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (isControl(c)) {
+        return String.format("control characters (C0, DEL, C1): U+%04X at index %d", (int) c, i);
+      }
+      if (isBidi(c)) {
+        return String.format("bidirectional formatting characters: U+%04X at index %d", (int) c, i);
+      }
+    }
+    return null;
+  }
+
+  private static boolean isControl(int c) {
+    return c < 0x20 || c >= 0x7f && c <= 0x9f;
+  }
+
+  private static boolean isBidi(int c) {
+    return c >= 0x202a && c <= 0x202e
+        || c >= 0x2066 && c <= 0x2069
+        || c == 0x200e
+        || c == 0x200f
+        || c == 0x061c;
+  }
+
   private static String printable(String name) {
     StringBuilder out = new StringBuilder();
     name.codePoints()
         .limit(80)
         .forEach(
             c -> {
-              if (c < 0x20 || c == 0x7f) {
+              if (isControl(c) || isBidi(c)) {
                 out.append(String.format("\\u%04x", c));
               } else {
                 out.appendCodePoint(c);

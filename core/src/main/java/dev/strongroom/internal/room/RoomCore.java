@@ -52,6 +52,9 @@ public final class RoomCore implements AutoCloseable {
   /** The KEK a room encrypts with unless it is a tenant view. */
   public static final String DEFAULT_KEK = "default";
 
+  /** The prefix of a tenant's KEK as stored in the key service: {@code tenant-ID}. */
+  public static final String TENANT_KEK_PREFIX = "tenant-";
+
   private static final String CONTEXT_KEY = "strongroom:secret";
   private static final Logger LOG = LoggerFactory.getLogger(RoomCore.class);
 
@@ -62,6 +65,7 @@ public final class RoomCore implements AutoCloseable {
   private final Clock clock;
   private final String principal;
   private final AccessRecorder recorder;
+  private final AuditTrail audit;
   private final ScheduledExecutorService scheduler;
   private final SecretCache cache;
   private final LeaseManager leases;
@@ -71,7 +75,9 @@ public final class RoomCore implements AutoCloseable {
       listeners = new ConcurrentHashMap<>();
 
   private final ConcurrentHashMap<Class<?>, Object> components = new ConcurrentHashMap<>();
-  private volatile boolean defaultKeyReady;
+
+  /** KEKs this room saw exist; a destroyed key leaves the set, nothing ever creates one. */
+  private final java.util.Set<String> knownKeys = ConcurrentHashMap.newKeySet();
 
   private RoomCore(Settings s) {
     this.settings = s;
@@ -81,6 +87,7 @@ public final class RoomCore implements AutoCloseable {
     this.clock = s.clock;
     this.principal = s.principal;
     this.recorder = s.recorder;
+    this.audit = AuditTrail.of(s.recorder, s.principal);
     ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, threads());
     pool.setRemoveOnCancelPolicy(true);
     this.scheduler = pool;
@@ -151,6 +158,11 @@ public final class RoomCore implements AutoCloseable {
     return recorder;
   }
 
+  /** The room's one audit helper, shared by every view and part. */
+  public AuditTrail audit() {
+    return audit;
+  }
+
   /** The secret store. */
   public SecretStore store() {
     return store;
@@ -190,6 +202,7 @@ public final class RoomCore implements AutoCloseable {
     }
     SecretValue sealed = stored.get().value();
     try {
+      requireKey(kek);
       byte[] plain = envelope(kek).decrypt(sealed.copyBytes(), context(request.name()));
       try {
         return Optional.of(StoredSecret.of(stored.get().version(), SecretValue.of(plain)));
@@ -207,6 +220,7 @@ public final class RoomCore implements AutoCloseable {
     if (kek == null) {
       return store.write(new WriteRequest(name, value, stage, expected));
     }
+    requireKey(kek);
     byte[] sealed = value.apply(plain -> envelope(kek).encrypt(plain, context(name)));
     try (SecretValue sealedValue = SecretValue.of(sealed)) {
       return store.write(new WriteRequest(name, sealedValue, stage, expected));
@@ -299,26 +313,54 @@ public final class RoomCore implements AutoCloseable {
         kekName, k -> Envelope.builder().kek(Kek.of(keys, k)).clock(clock).build());
   }
 
-  /** The envelope over the {@code default} KEK, which is created on first use if missing. */
+  /**
+   * The envelope over the {@code default} KEK. The key is never created here: nothing creates a KEK
+   * implicitly.
+   *
+   * @throws NotFoundException if the backend has no {@code default} key, saying how to create it
+   */
   public Envelope defaultEnvelope() {
-    if (!defaultKeyReady) {
-      ensureKey(DEFAULT_KEK);
-      defaultKeyReady = true;
-    }
+    requireKey(DEFAULT_KEK);
     return envelope(DEFAULT_KEK);
   }
 
-  /** Creates KEK {@code kekName} if the backend does not have it. */
-  public void ensureKey(String kekName) {
+  /**
+   * Checks once per room that KEK {@code kekName} exists (a describe); never creates it.
+   *
+   * @throws NotFoundException if it does not, saying how to create it (a destroyed tenant key stays
+   *     destroyed)
+   */
+  public void requireKey(String kekName) {
+    if (knownKeys.contains(kekName)) {
+      return;
+    }
     try {
       keys.describe(kekName);
     } catch (NotFoundException e) {
-      try {
-        keys.createKey(kekName);
-      } catch (ConflictException raced) {
-        // another room created it first: fine
-      }
+      throw missingKey(kekName, e);
     }
+    knownKeys.add(kekName);
+  }
+
+  private static NotFoundException missingKey(String kekName, NotFoundException cause) {
+    if (kekName.startsWith(TENANT_KEK_PREFIX)) {
+      String tenant = kekName.substring(TENANT_KEK_PREFIX.length());
+      return new NotFoundException(
+          "tenant '"
+              + tenant
+              + "' has no key: it was never created, or it was destroyed (crypto-shredded);"
+              + " keys are never created implicitly: room.tenant(\""
+              + tenant
+              + "\").keys().create(\"default\") creates one (for new data only)",
+          cause);
+    }
+    return new NotFoundException(
+        "no key '"
+            + kekName
+            + "' in the backend; keys are never created implicitly: room.keys().create(\""
+            + kekName
+            + "\") creates it (strongroom init does for a new file store)",
+        cause);
   }
 
   /** Forgets cached data keys of {@code kekName}, after it rotated or retired versions. */
@@ -331,15 +373,13 @@ public final class RoomCore implements AutoCloseable {
 
   /** Forgets everything derived from {@code kekName}, after it was destroyed. */
   public void keyDestroyed(String kekName) {
-    if (kekName.equals(DEFAULT_KEK)) {
-      defaultKeyReady = false;
-    }
+    knownKeys.remove(kekName);
     Envelope envelope = envelopes.remove(kekName);
     if (envelope != null) {
       envelope.invalidateCaches();
     }
-    if (kekName.startsWith("tenant-")) {
-      cache.invalidatePrefix(TENANTS + kekName.substring("tenant-".length()) + "/");
+    if (kekName.startsWith(TENANT_KEK_PREFIX)) {
+      cache.invalidatePrefix(TENANTS + kekName.substring(TENANT_KEK_PREFIX.length()) + "/");
     }
   }
 
@@ -366,12 +406,12 @@ public final class RoomCore implements AutoCloseable {
   }
 
   /** The KEK sealing secret {@code name}, or null if it is not a tenant secret. */
-  static String tenantKek(String name) {
+  public static String tenantKek(String name) {
     if (!name.startsWith(TENANTS)) {
       return null;
     }
     int end = name.indexOf('/', TENANTS.length());
-    return end < 0 ? null : "tenant-" + name.substring(TENANTS.length(), end);
+    return end < 0 ? null : TENANT_KEK_PREFIX + name.substring(TENANTS.length(), end);
   }
 
   private static EncryptionContext context(String name) {
@@ -384,26 +424,18 @@ public final class RoomCore implements AutoCloseable {
    */
   private void auditLease(LeaseEvent event) {
     boolean failed = event.type() == LeaseEvent.Type.FAILED;
-    String operation = "lease." + event.type().name().toLowerCase(java.util.Locale.ROOT);
     String detail =
         failed
             ? event.failure().map(f -> f.getClass().getSimpleName()).orElse("")
             : event.lease().id();
-    try {
-      recorder.record(
-          principal,
-          operation,
-          event.path(),
-          0,
-          failed ? AccessRecorder.ERROR : AccessRecorder.OK,
-          detail);
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "could not audit {} of lease on '{}': {}",
-          operation,
-          event.path(),
-          e.getClass().getName());
-    }
+    audit.recordAfterTheFact(
+        "lease." + event.type().name().toLowerCase(java.util.Locale.ROOT),
+        event.path(),
+        0,
+        failed
+            ? dev.strongroom.audit.AuditEvent.Outcome.ERROR
+            : dev.strongroom.audit.AuditEvent.Outcome.OK,
+        detail);
   }
 
   /**

@@ -1,0 +1,157 @@
+package dev.strongroom.internal.room;
+
+import dev.strongroom.audit.AuditEvent.Outcome;
+import dev.strongroom.exception.AccessDeniedException;
+import dev.strongroom.exception.NotFoundException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one audit helper of a room: every part (the facade, keys, envelope, leases, env import, API
+ * keys) records through it, with one fail-closed policy. An access is recorded after it succeeded
+ * and before its result is handed out; if the record cannot be written the access is refused with
+ * {@link AccessDeniedException} and its result is discarded (a value read is wiped, a lease
+ * revoked). A change first records an {@link Outcome#INTENT}: if that cannot be written, nothing is
+ * changed. Failures are recorded as {@link Outcome#NOT_FOUND} or {@link Outcome#ERROR} with the
+ * exception's class name. Only events that already happened and cannot be refused (a lease expiring
+ * on the lease thread) use {@link #recordAfterTheFact}, which logs a failing sink.
+ *
+ * <p>Never given a secret value. Thread-safe if the recorder is. Not for public use.
+ */
+public final class AuditTrail {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
+
+  private final AccessRecorder recorder;
+  private final String principal;
+
+  private AuditTrail(AccessRecorder recorder, String principal) {
+    this.recorder = recorder;
+    this.principal = principal;
+  }
+
+  /** The trail of a room acting for {@code principal}, recording into {@code recorder}. */
+  public static AuditTrail of(AccessRecorder recorder, String principal) {
+    return new AuditTrail(recorder, principal);
+  }
+
+  /** Who the room acts for. */
+  public String principal() {
+    return principal;
+  }
+
+  /**
+   * Records one event, fail-closed.
+   *
+   * @throws AccessDeniedException if the recorder fails, with its failure as the cause
+   */
+  public void record(
+      String operation, String resource, long version, Outcome outcome, String detail) {
+    try {
+      recorder.record(principal, operation, resource, version, outcome, detail);
+    } catch (RuntimeException e) {
+      throw new AccessDeniedException(
+          "access refused: the audit sink failed to record " + operation + " of '" + resource + "'",
+          e);
+    }
+  }
+
+  /** Records an event that already happened and cannot be refused; a failing sink is logged. */
+  public void recordAfterTheFact(
+      String operation, String resource, long version, Outcome outcome, String detail) {
+    try {
+      recorder.record(principal, operation, resource, version, outcome, detail);
+    } catch (RuntimeException e) {
+      LOG.warn("could not audit {} of '{}': {}", operation, resource, e.getClass().getName());
+    }
+  }
+
+  /**
+   * Records a denial and returns the exception to throw; a failing sink is added to it as
+   * suppressed (the call is denied either way).
+   */
+  public AccessDeniedException denied(String operation, String resource, String message) {
+    AccessDeniedException denied = new AccessDeniedException(message);
+    try {
+      record(operation, resource, 0, Outcome.DENIED, "not allowed in this view");
+    } catch (AccessDeniedException e) {
+      denied.addSuppressed(e);
+    }
+    return denied;
+  }
+
+  /** Runs an access that changes nothing and returns nothing worth a version. */
+  public <T> T access(String operation, String resource, Supplier<T> action) {
+    return access(operation, resource, action, r -> 0, r -> {});
+  }
+
+  /**
+   * Runs an access: the outcome is recorded, and a result that cannot be recorded is given to
+   * {@code discard} and not returned.
+   */
+  public <T> T access(
+      String operation,
+      String resource,
+      Supplier<T> action,
+      ToLongFunction<T> version,
+      Consumer<T> discard) {
+    T result;
+    try {
+      result = action.get();
+    } catch (NotFoundException e) {
+      recordFailure(operation, resource, Outcome.NOT_FOUND, e);
+      throw e;
+    } catch (RuntimeException e) {
+      recordFailure(operation, resource, Outcome.ERROR, e);
+      throw e;
+    }
+    try {
+      record(operation, resource, version.applyAsLong(result), Outcome.OK, "");
+    } catch (AccessDeniedException e) {
+      discard.accept(result);
+      throw e;
+    }
+    return result;
+  }
+
+  /** As {@link #access(String, String, Supplier, ToLongFunction, Consumer)} after an intent. */
+  public <T> T change(
+      String operation,
+      String resource,
+      Supplier<T> action,
+      ToLongFunction<T> version,
+      Consumer<T> discard) {
+    record(operation, resource, 0, Outcome.INTENT, "");
+    return access(operation, resource, action, version, discard);
+  }
+
+  /** A change that returns nothing. */
+  public void change(String operation, String resource, Runnable action) {
+    change(
+        operation,
+        resource,
+        () -> {
+          action.run();
+          return Boolean.TRUE;
+        },
+        r -> 0,
+        r -> {});
+  }
+
+  private void recordFailure(
+      String operation, String resource, Outcome outcome, RuntimeException cause) {
+    try {
+      record(operation, resource, 0, outcome, cause.getClass().getSimpleName());
+    } catch (AccessDeniedException denied) {
+      denied.addSuppressed(cause);
+      throw denied;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AuditTrail[" + principal + "]";
+  }
+}

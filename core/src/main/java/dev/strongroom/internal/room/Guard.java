@@ -1,0 +1,106 @@
+package dev.strongroom.internal.room;
+
+import dev.strongroom.AccessPolicy;
+import dev.strongroom.AccessPolicy.Resource;
+import dev.strongroom.Operation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The one access check of a view: {@code (principal, operation, resource)}, asked by every facade
+ * operation after it resolved its resource into its final namespace ({@link Target}). A view's
+ * guard holds the policies of every {@code scoped(...)} step that made it, each with the namespace
+ * it was made in; an operation is allowed when every policy allows it on the resource's name as
+ * that step saw it. The room's reserved namespaces ({@link Reserved}) are refused to the secret API
+ * whatever the policies say, the room itself included. Denials are audited.
+ *
+ * <p>Immutable and thread-safe. Not for public use.
+ */
+public final class Guard {
+  /** One {@code scoped(...)} step: its policy and the namespace of the view it was applied to. */
+  public record Scope(AccessPolicy policy, String namespace) {}
+
+  private final AuditTrail audit;
+  private final List<Scope> scopes;
+
+  private Guard(AuditTrail audit, List<Scope> scopes) {
+    this.audit = audit;
+    this.scopes = List.copyOf(scopes);
+  }
+
+  /** The guard of a room: no policy, only the reserved namespaces are refused. */
+  public static Guard of(AuditTrail audit) {
+    return new Guard(audit, List.of());
+  }
+
+  /** This guard narrowed by {@code policy}, applied to a view of {@code namespace}. */
+  public Guard narrowed(AccessPolicy policy, String namespace) {
+    Objects.requireNonNull(policy, "policy");
+    List<Scope> more = new ArrayList<>(scopes);
+    more.add(new Scope(policy, namespace));
+    return new Guard(audit, more);
+  }
+
+  /** How many policies narrow this guard. */
+  public int scopeCount() {
+    return scopes.size();
+  }
+
+  /** Whether {@code operation} on {@code target} is allowed; records nothing. */
+  public boolean allows(Operation operation, Target target) {
+    if (target.type() == Resource.SECRET && Reserved.isReserved(target.name())) {
+      return false;
+    }
+    for (Scope scope : scopes) {
+      String ns = scope.namespace();
+      if (!target.name().startsWith(ns)
+          || !scope
+              .policy()
+              .allows(target.type(), operation, target.name().substring(ns.length()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether every policy has some rule allowing {@code operation} on {@code type}. */
+  public boolean mentions(Resource type, Operation operation) {
+    return scopes.stream().allMatch(s -> s.policy().mentions(type, operation));
+  }
+
+  /**
+   * Checks {@code operation} (named {@code opName} in audit records) on {@code target}.
+   *
+   * @throws dev.strongroom.exception.AccessDeniedException if it is not allowed (recorded as
+   *     denied)
+   */
+  public void check(Operation operation, String opName, Target target) {
+    if (!allows(operation, target)) {
+      throw deny(operation, opName, target);
+    }
+  }
+
+  /** Records and returns the denial of {@code operation} on {@code target}. */
+  public dev.strongroom.exception.AccessDeniedException deny(
+      Operation operation, String opName, Target target) {
+    boolean reserved = target.type() == Resource.SECRET && Reserved.isReserved(target.name());
+    String message =
+        "principal '"
+            + audit.principal()
+            + "' may not "
+            + operation.name().toLowerCase(Locale.ROOT)
+            + " "
+            + target.describe()
+            + (reserved
+                ? ": names under " + Reserved.PREFIXES + " are reserved for the library"
+                : " in this view");
+    return audit.denied(opName, target.auditName(), message);
+  }
+
+  @Override
+  public String toString() {
+    return "Guard" + scopes;
+  }
+}
