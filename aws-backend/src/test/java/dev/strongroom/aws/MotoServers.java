@@ -29,6 +29,23 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 final class MotoServers {
   private MotoServers() {}
 
+  /**
+   * Creates the KMS key {@code default} in {@code backend}'s namespace unless it exists: the
+   * explicit initialisation rooms need, as nothing creates a key implicitly.
+   */
+  static Backend withDefaultKey(Backend backend) {
+    try {
+      backend.keys().describe("default");
+    } catch (dev.strongroom.exception.NotFoundException e) {
+      try {
+        backend.keys().createKey("default");
+      } catch (dev.strongroom.exception.ConflictException raced) {
+        // another client created it first
+      }
+    }
+    return backend;
+  }
+
   /** The shared server's endpoint, or a failed test saying how to start it. */
   static String endpoint() {
     String endpoint = System.getenv("STRONGROOM_AWS_ENDPOINT");
@@ -58,9 +75,12 @@ final class MotoServers {
             + (extra.isEmpty() ? "" : "&" + extra));
   }
 
-  /** Opens a backend on the shared server through ServiceLoader, as a room would. */
+  /**
+   * Opens a backend on the shared server through ServiceLoader, as a room would, with its key
+   * {@code default} (see {@link #withDefaultKey}).
+   */
   static Backend open(String ns) {
-    return open(uri(endpoint(), ns, ""));
+    return withDefaultKey(open(uri(endpoint(), ns, "")));
   }
 
   /** Opens the backend a URI names through ServiceLoader. */

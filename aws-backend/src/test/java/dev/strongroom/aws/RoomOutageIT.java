@@ -51,7 +51,7 @@ class RoomOutageIT {
               moto.endpoint(), ns, "maxAttempts=2&timeoutSeconds=" + CALL_DEADLINE.toSeconds());
       try (Strongroom room =
           Strongroom.builder()
-              .backend(MotoServers.open(uri))
+              .backend(MotoServers.withDefaultKey(MotoServers.open(uri)))
               .clock(clock)
               .refreshAfter(REFRESH)
               .maxStaleness(BOUND)

@@ -4,9 +4,7 @@ import dev.strongroom.SecretRef;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.Strongroom;
-import dev.strongroom.audit.AuditEvent;
 import dev.strongroom.spi.SecretVersion;
-import dev.strongroom.spi.WriteRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.Console;
 import java.io.InputStream;
@@ -87,23 +85,10 @@ final class SecretCommands {
       return cas == null ? r.put(name, value) : r.put(name, value, cas);
     }
 
-    /** The room writes CURRENT only; a PENDING write goes to the store, recorded here. */
+    /** A PENDING write through the room: checked, sealed for a tenant and audited like put. */
     private SecretVersion writePending(RoomContext room, SecretValue value) {
-      room.room(); // opens the store and the audit log
-      room.audit("write", name, 0, AuditEvent.Outcome.INTENT, "PENDING");
-      try {
-        SecretVersion v =
-            room.backend()
-                .secrets()
-                .write(
-                    new WriteRequest(
-                        name, value, Stage.PENDING, cas == null ? WriteRequest.ANY_VERSION : cas));
-        room.audit("write", name, v.version(), AuditEvent.Outcome.OK, "PENDING");
-        return v;
-      } catch (RuntimeException e) {
-        room.auditFailure("write", name, e);
-        throw e;
-      }
+      Strongroom r = room.room();
+      return cas == null ? r.putPending(name, value) : r.putPending(name, value, cas);
     }
   }
 

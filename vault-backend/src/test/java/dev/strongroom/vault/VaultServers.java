@@ -44,8 +44,22 @@ final class VaultServers {
         .token(SecretValue.ofUtf8(env("STRONGROOM_VAULT_TOKEN")));
   }
 
+  /**
+   * A client of the dev server, with the Transit key {@code default} created if missing: the
+   * explicit initialisation rooms need, as nothing creates a key implicitly.
+   */
   static VaultBackend devBackend() {
-    return (VaultBackend) VaultBackendProvider.connect(dev().build());
+    VaultBackend backend = (VaultBackend) VaultBackendProvider.connect(dev().build());
+    try {
+      backend.keys().describe("default");
+    } catch (dev.strongroom.exception.NotFoundException e) {
+      try {
+        backend.keys().createKey("default");
+      } catch (dev.strongroom.exception.ConflictException raced) {
+        // another client created it first
+      }
+    }
+    return backend;
   }
 
   static VaultConfig.Builder persistent() {

@@ -1,0 +1,17 @@
+package dev.strongroom;
+
+import dev.strongroom.internal.memory.MemoryBackend;
+import dev.strongroom.spi.Backend;
+import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testing.NonClosingBackend;
+import dev.strongroom.testing.RoomIsolationContract;
+
+/** The room's {@link RoomIsolationContract} on the memory backend: one backend per test. */
+class MemoryRoomIsolationTest extends RoomIsolationContract {
+  private final MemoryBackend shared = MemoryBackend.create(MutableClock.create());
+
+  @Override
+  protected Backend newBackend() {
+    return NonClosingBackend.of(shared);
+  }
+}
