@@ -134,6 +134,38 @@ public abstract class RoomIsolationContract {
   }
 
   @Test
+  void backendWriter_withoutTheKey_cannotMoveASealedValueToAnotherName() {
+    String t = tenantId("swap");
+    Strongroom in = newTenant(t);
+    try {
+      in.put("db/password", SecretValue.ofUtf8("CANARY-swap"));
+      in.put("public/motd", SecretValue.ofUtf8("hello"));
+      SecretValue sealed =
+          raw.secrets()
+              .read(ReadRequest.current("tenants/" + t + "/db/password"))
+              .orElseThrow()
+              .value();
+      raw.secrets()
+          .write(
+              new dev.strongroom.spi.WriteRequest(
+                  "tenants/" + t + "/public/motd",
+                  sealed,
+                  Stage.CURRENT,
+                  dev.strongroom.spi.WriteRequest.ANY_VERSION));
+      sealed.wipe();
+
+      Strongroom fresh = Strongroom.builder().backend(newBackend()).build();
+      rooms.add(fresh);
+      assertThrows(
+          dev.strongroom.exception.InvalidCiphertextException.class,
+          () -> fresh.tenant(t).secret("public/motd"));
+      assertEquals("CANARY-swap", fresh.tenant(t).secret("db/password").copyUtf8String());
+    } finally {
+      room.keys().destroy("tenants/" + t + "/default");
+    }
+  }
+
+  @Test
   void readOnlyView_cannotOpenOrCreateATenant() {
     String newco = tenantId("newco");
     Strongroom readOnly = room.scoped(AccessPolicy.allow("**", Operation.READ, Operation.LIST));
