@@ -109,6 +109,29 @@ class StrongroomCliIT {
   }
 
   @Test
+  void putPending_goesThroughTheRoom_reservedAndControlNamesRefused() throws Exception {
+    ok("", "init");
+    ok("", "apikey", "issue", "--env", "test", "--owner", "it", "--scope", "r");
+
+    Result pepper = run("forged", "put", "--pending", "apikeys/.pepper");
+    assertNotEquals(0, pepper.exit());
+    assertOneErrorLine(pepper);
+    assertTrue(pepper.stderr().contains("reserved"), pepper.stderr());
+    Result control = run("x", "put", "--pending", "db/a\u001b[2Jb");
+    assertNotEquals(0, control.exit());
+    assertFalse(control.stderr().contains("\u001b"), control.stderr());
+    assertEquals("", ok("", "list").out());
+
+    ok("v1", "put", "db/a");
+    ok("v2", "put", "--pending", "db/a");
+    assertEquals("v1", ok("", "get", "db/a").out());
+    assertEquals("v2", ok("", "get", "db/a", "--stage", "PENDING").out());
+    String key =
+        ok("", "apikey", "issue", "--env", "test", "--owner", "it", "--scope", "r").out().strip();
+    ok(key + "\n", "apikey", "verify");
+  }
+
+  @Test
   void initPutGetList_roundTrip() throws Exception {
     assertTrue(ok("", "init").out().contains("initialized store"));
     ok("s3cret\n", "put", "db/password");
