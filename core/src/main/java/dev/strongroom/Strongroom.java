@@ -18,6 +18,7 @@ import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.apikey.ApiKeyService;
 import dev.strongroom.internal.room.AuditRecorder;
 import dev.strongroom.internal.room.AuditTrail;
+import dev.strongroom.internal.room.Backends;
 import dev.strongroom.internal.room.Crypto;
 import dev.strongroom.internal.room.EnvImport;
 import dev.strongroom.internal.room.Guard;
@@ -31,7 +32,6 @@ import dev.strongroom.internal.room.Target;
 import dev.strongroom.lease.LeaseListener;
 import dev.strongroom.lease.LeasedCredential;
 import dev.strongroom.spi.Backend;
-import dev.strongroom.spi.BackendProvider;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretVersion;
@@ -41,7 +41,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +50,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -59,7 +57,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +107,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Strongroom implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Strongroom.class);
-  private static final Pattern BARE_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
 
   private final RoomCore core;
   private final boolean root;
@@ -811,60 +807,6 @@ public final class Strongroom implements AutoCloseable {
     return SecretValue.adopt(value.copyBytes()); // one copy, owned by the caller
   }
 
-  static URI parseUri(String uri) {
-    Objects.requireNonNull(uri, "uri");
-    try {
-      if (BARE_SCHEME.matcher(uri).matches()) {
-        return new URI(uri + "default"); // java.net.URI rejects a bare "memory:"
-      }
-      return new URI(uri);
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(
-          "expected a backend URI such as memory: or vault://host:8200 but it was malformed ("
-              + e.getReason()
-              + " at index "
-              + e.getIndex()
-              + ")");
-    }
-  }
-
-  static Backend openBackend(URI uri) {
-    Objects.requireNonNull(uri, "uri");
-    String scheme = uri.getScheme();
-    if (scheme == null) {
-      throw new IllegalArgumentException(
-          "expected a backend URI with a scheme such as memory: or file: but it had none");
-    }
-    TreeSet<String> known = new TreeSet<>();
-    for (BackendProvider provider : ServiceLoader.load(BackendProvider.class)) {
-      known.add(provider.scheme());
-      if (provider.scheme().equalsIgnoreCase(scheme)) {
-        try {
-          return provider.open(uri);
-        } catch (IllegalArgumentException e) {
-          throw redacted(e, uri);
-        }
-      }
-    }
-    throw new IllegalArgumentException(
-        "expected a backend URI scheme in " + known + " but was '" + scheme + "'");
-  }
-
-  private static IllegalArgumentException redacted(IllegalArgumentException e, URI uri) {
-    String message = String.valueOf(e.getMessage());
-    String raw = uri.getRawUserInfo();
-    String decoded = uri.getUserInfo();
-    if (raw == null
-        || (!message.contains(raw) && (decoded == null || !message.contains(decoded)))) {
-      return e;
-    }
-    message = message.replace(raw, "***");
-    if (decoded != null) {
-      message = message.replace(decoded, "***");
-    }
-    return new IllegalArgumentException(message); // no cause: it repeats the credential
-  }
-
   /**
    * What {@link #onChange}, {@link #scheduleRotation} and {@link #onLeaseEvent} return.
    * Thread-safe.
@@ -915,7 +857,7 @@ public final class Strongroom implements AutoCloseable {
 
     /** Same as {@link #uri(URI)} for a URI in text form. */
     public Builder uri(String uri) {
-      return uri(parseUri(uri));
+      return uri(Backends.parseUri(uri));
     }
 
     /** The clock that ages cached values; the system clock if not set. */
@@ -1001,7 +943,7 @@ public final class Strongroom implements AutoCloseable {
         throw new IllegalStateException(
             "expected maxStaleness >= refreshAfter but was " + maxStaleness + " < " + refreshAfter);
       }
-      Backend opened = backend != null ? backend : openBackend(uri);
+      Backend opened = backend != null ? backend : Backends.open(uri);
       RoomCore core =
           RoomCore.create(
               new RoomCore.Settings(
