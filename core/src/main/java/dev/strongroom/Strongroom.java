@@ -269,7 +269,8 @@ public final class Strongroom implements AutoCloseable {
 
   /**
    * Names of live secrets starting with {@code prefix} that this view may list, sorted and relative
-   * to the view. Reserved names are never listed.
+   * to the view. Reserved names are never listed, nor names a native writer stored that the room
+   * would refuse (control or bidirectional formatting characters: logged, escaped, instead).
    */
   public List<String> list(String prefix) {
     Names.checkPrefix(prefix);
@@ -284,7 +285,10 @@ public final class Strongroom implements AutoCloseable {
         () -> {
           List<String> names = new ArrayList<>();
           for (String full : core.store().list(fullPrefix)) {
-            if (guard.allows(Operation.LIST, Target.secret(full))) {
+            if (!Names.isValid(full)) {
+              // a native writer stored a name the room refuses (a newline, an escape sequence)
+              LOG.warn("list skips an invalid secret name '{}'", Names.escaped(full));
+            } else if (guard.allows(Operation.LIST, Target.secret(full))) {
               names.add(full.substring(namespace.length()));
             }
           }

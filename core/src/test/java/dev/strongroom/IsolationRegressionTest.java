@@ -251,6 +251,81 @@ class IsolationRegressionTest {
     assertEquals(List.of(), room.list(""));
   }
 
+  @Test
+  void item6_namesANativeWriterStored_neverListedRaw() {
+    MemoryBackend memory = MemoryBackend.create(clock);
+    dev.strongroom.spi.SecretStore store = memory.secrets();
+    dev.strongroom.spi.SecretStore nativeNames =
+        new dev.strongroom.spi.SecretStore() {
+          @Override
+          public java.util.Optional<dev.strongroom.spi.StoredSecret> read(ReadRequest r) {
+            return store.read(r);
+          }
+
+          @Override
+          public dev.strongroom.spi.SecretVersion write(dev.strongroom.spi.WriteRequest r) {
+            return store.write(r);
+          }
+
+          @Override
+          public List<String> list(String prefix) {
+            List<String> names = new ArrayList<>(store.list(prefix));
+            names.add("evil\u001b[2Jname"); // as a native writer (bao, boto3) could store
+            names.add("line\nbreak");
+            names.add("bidi\u202eeman");
+            return names;
+          }
+
+          @Override
+          public dev.strongroom.spi.SecretMetadata metadata(String name) {
+            return store.metadata(name);
+          }
+
+          @Override
+          public dev.strongroom.spi.SecretMetadata moveStage(
+              String name, Stage stage, long version, long expectedCurrent) {
+            return store.moveStage(name, stage, version, expectedCurrent);
+          }
+
+          @Override
+          public void delete(String name) {
+            store.delete(name);
+          }
+
+          @Override
+          public void undelete(String name) {
+            store.undelete(name);
+          }
+
+          @Override
+          public void destroy(String name, List<Long> versions) {
+            store.destroy(name, versions);
+          }
+        };
+    dev.strongroom.spi.Backend native_ =
+        new dev.strongroom.spi.Backend() {
+          @Override
+          public dev.strongroom.spi.SecretStore secrets() {
+            return nativeNames;
+          }
+
+          @Override
+          public dev.strongroom.spi.KeyEncryptionService keys() {
+            return memory.keys();
+          }
+
+          @Override
+          public void close() {
+            memory.close();
+          }
+        };
+    try (Strongroom over = Strongroom.builder().backend(native_).build()) {
+      over.put("good", SecretValue.ofUtf8("x"));
+
+      assertEquals(List.of("good"), over.list(""));
+    }
+  }
+
   // ---------------------------------------------- item 9: keys and secrets are distinct types
 
   @Test

@@ -35,6 +35,16 @@ public final class Names {
     return name;
   }
 
+  /** Whether {@code name} is a valid secret name (see {@link #check}); never throws. */
+  public static boolean isValid(String name) {
+    return name != null && !name.isEmpty() && name.length() <= MAX_LENGTH && validSegments(name);
+  }
+
+  /** {@code name} with control and bidirectional formatting characters escaped, for logs. */
+  public static String escaped(String name) {
+    return printable(name);
+  }
+
   /** Checks a listing prefix: empty, or a name prefix (it may end with {@code /}). */
   public static String checkPrefix(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
