@@ -83,16 +83,13 @@ public final class Keys {
    * dropped too.
    */
   public void destroy(String name) {
-    room.keyOperation(
-        Operation.DELETE,
+    room.keyChange(
         "key.destroy",
         name,
         n -> {
           room.core().keys().destroyKey(n);
           room.core().keyDestroyed(n);
-          return Boolean.TRUE;
-        },
-        done -> 0);
+        });
   }
 
   @Override

@@ -768,6 +768,19 @@ public final class Strongroom implements AutoCloseable {
         : audit.change(opName, resource, call, version, v -> {});
   }
 
+  /** A key operation for {@link Keys} that returns nothing: {@link Operation#DELETE}. */
+  void keyChange(String opName, String keyName, java.util.function.Consumer<String> action) {
+    keyOperation(
+        Operation.DELETE,
+        opName,
+        keyName,
+        stored -> {
+          action.accept(stored);
+          return Boolean.TRUE;
+        },
+        done -> AuditTrail.NO_VERSION);
+  }
+
   RoomCore core() {
     return core;
   }

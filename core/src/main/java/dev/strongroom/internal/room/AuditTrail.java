@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
 public final class AuditTrail {
   private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
 
+  /** The version recorded when an access concerns no version. */
+  public static final long NO_VERSION = 0;
+
   private final AccessRecorder recorder;
   private final String principal;
 
@@ -82,9 +85,14 @@ public final class AuditTrail {
     return denied;
   }
 
-  /** Runs an access that changes nothing and returns nothing worth a version. */
+  /** Runs an access whose result has no version and needs no discarding. */
   public <T> T access(String operation, String resource, Supplier<T> action) {
-    return access(operation, resource, action, r -> 0, r -> {});
+    return access(operation, resource, action, r -> {});
+  }
+
+  /** Runs an access whose result has no version; {@code discard} gets it if it cannot go out. */
+  public <T> T access(String operation, String resource, Supplier<T> action, Consumer<T> discard) {
+    return access(operation, resource, action, r -> NO_VERSION, discard);
   }
 
   /**
@@ -127,6 +135,11 @@ public final class AuditTrail {
     return access(operation, resource, action, version, discard);
   }
 
+  /** A change whose result has no version; {@code discard} gets it if it cannot go out. */
+  public <T> T change(String operation, String resource, Supplier<T> action, Consumer<T> discard) {
+    return change(operation, resource, action, r -> NO_VERSION, discard);
+  }
+
   /** A change that returns nothing. */
   public void change(String operation, String resource, Runnable action) {
     change(
@@ -136,7 +149,6 @@ public final class AuditTrail {
           action.run();
           return Boolean.TRUE;
         },
-        r -> 0,
         r -> {});
   }
 

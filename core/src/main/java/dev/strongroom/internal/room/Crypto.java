@@ -41,8 +41,7 @@ public final class Crypto {
 
   /** Encrypts one message. */
   public byte[] encrypt(String kek, String resource, byte[] plaintext, EncryptionContext context) {
-    return audit.access(
-        "encrypt", resource, () -> existing(kek).encrypt(plaintext, context), b -> 0, b -> {});
+    return audit.access("encrypt", resource, () -> existing(kek).encrypt(plaintext, context));
   }
 
   /** Decrypts one message; a plaintext that cannot be recorded is wiped, not returned. */
@@ -51,7 +50,6 @@ public final class Crypto {
         "decrypt",
         resource,
         () -> existing(kek).decrypt(ciphertext, context),
-        b -> 0,
         b -> Arrays.fill(b, (byte) 0));
   }
 
@@ -66,7 +64,6 @@ public final class Crypto {
           "encrypt",
           resource,
           () -> io(() -> existing(kek).encryptingStream(sink, context)),
-          s -> 0,
           Crypto::closeQuietly);
     } catch (UncheckedIOException e) {
       throw e.getCause();
@@ -85,7 +82,6 @@ public final class Crypto {
           "decrypt",
           resource,
           () -> io(() -> existing(kek).decryptingStream(source, context)),
-          s -> 0,
           Crypto::closeQuietly);
     } catch (UncheckedIOException e) {
       throw e.getCause();

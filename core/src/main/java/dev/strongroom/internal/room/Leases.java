@@ -44,7 +44,6 @@ public final class Leases {
                                   + " provider); lease a static secret with leaseSecret(...)"));
           return core.leases().acquire(provider, path);
         },
-        c -> 0,
         LeasedCredential::revoke);
   }
 
