@@ -160,7 +160,7 @@ public final class AccessPolicy {
   }
 
   /** Whether some rule of {@code type} allows {@code operation} at all. */
-  public boolean mentions(Resource type, Operation operation) {
+  boolean mentions(Resource type, Operation operation) {
     return rules.stream().anyMatch(r -> r.type() == type && r.operations().contains(operation));
   }
 

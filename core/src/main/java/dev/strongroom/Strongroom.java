@@ -275,7 +275,7 @@ public final class Strongroom implements AutoCloseable {
   public List<String> list(String prefix) {
     Names.checkPrefix(prefix);
     String fullPrefix = namespace + prefix;
-    if (!guard.mentions(Resource.SECRET, Operation.LIST)
+    if (!guard.policies().stream().allMatch(p -> p.mentions(Resource.SECRET, Operation.LIST))
         || Reserved.coversOnlyReserved(fullPrefix)) {
       throw guard.deny(Operation.LIST, "list", Target.secret(fullPrefix));
     }

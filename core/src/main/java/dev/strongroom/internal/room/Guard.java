@@ -65,9 +65,9 @@ public final class Guard {
     return true;
   }
 
-  /** Whether every policy has some rule allowing {@code operation} on {@code type}. */
-  public boolean mentions(Resource type, Operation operation) {
-    return scopes.stream().allMatch(s -> s.policy().mentions(type, operation));
+  /** The policies narrowing this guard, outermost first. */
+  public List<AccessPolicy> policies() {
+    return scopes.stream().map(Scope::policy).toList();
   }
 
   /**
