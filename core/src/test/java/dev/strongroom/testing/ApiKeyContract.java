@@ -267,8 +267,13 @@ public abstract class ApiKeyContract {
   @Test
   void unknownKeyId_notFound() {
     ApiKeys keys = newRoom().apiKeys();
-    assertTrue(keys.describe("000000000000").isEmpty());
-    assertThrows(NotFoundException.class, () -> keys.revoke("000000000000"));
+    assertTrue(keys.describe("0000000000000000").isEmpty());
+    assertThrows(NotFoundException.class, () -> keys.revoke("0000000000000000"));
+    IssuedKey issued = issue(keys);
+    assertTrue(keys.describe(issued.id()).isPresent());
+    char[] otherId = issued.id().toCharArray();
+    otherId[0] = otherId[0] == 'a' ? 'b' : 'a';
+    assertTrue(keys.describe(new String(otherId)).isEmpty(), "a changed id fails its tag");
   }
 
   private static List<String> ids(List<ApiKeyInfo> infos) {
