@@ -165,6 +165,96 @@ class KmsEnvelopeIT {
     assertThrows(IllegalArgumentException.class, () -> keys.setMinDecryptionVersion("orders", 3));
   }
 
+  /** The wrapped key with its 4 version bytes (after the format byte) set to {@code version}. */
+  private static byte[] withVersion(byte[] wrapped, int version) {
+    byte[] edited = wrapped.clone();
+    java.nio.ByteBuffer.wrap(edited, 1, 4).putInt(version);
+    return edited;
+  }
+
+  @Test
+  void wrappedForm_isFormat2_withTheVersionLabel() {
+    WrappedKey wrapped = keys.wrap(new WrapRequest("orders", SecretValue.of(new byte[32]), AAD));
+    assertEquals(2, wrapped.wrapped()[0]);
+    assertEquals(1, java.nio.ByteBuffer.wrap(wrapped.wrapped(), 1, 4).getInt());
+    byte[] format1 = wrapped.wrapped().clone();
+    format1[0] = 1;
+    assertThrows(
+        InvalidCiphertextException.class,
+        () -> keys.unwrap(new UnwrapRequest("orders", format1, AAD)));
+  }
+
+  @Test
+  void retiredVersion_editedVersionBytes_isRefusedByKms() {
+    WrappedKey v1 = keys.wrap(new WrapRequest("orders", SecretValue.of(new byte[32]), AAD));
+    keys.rotate("orders");
+    keys.setMinDecryptionVersion("orders", 2);
+    assertThrows(
+        InvalidCiphertextException.class,
+        () -> keys.unwrap(new UnwrapRequest("orders", v1.wrapped(), AAD)));
+
+    byte[] forged = withVersion(v1.wrapped(), 2); // passes the client-side minimum check
+    assertThrows(
+        InvalidCiphertextException.class,
+        () -> keys.unwrap(new UnwrapRequest("orders", forged, AAD)));
+    assertThrows(
+        InvalidCiphertextException.class,
+        () -> keys.rewrap(new UnwrapRequest("orders", forged, AAD)));
+    byte[] ahead = withVersion(v1.wrapped(), 7);
+    assertThrows(
+        InvalidCiphertextException.class,
+        () -> keys.unwrap(new UnwrapRequest("orders", ahead, AAD)));
+  }
+
+  @Test
+  void retiredVersion_editedVersionBytes_envelopeRefuses() {
+    Envelope envelope = Envelope.of(Kek.of(keys, "orders"));
+    byte[] old = envelope.encrypt("retired".getBytes(StandardCharsets.UTF_8), CONTEXT);
+    keys.rotate("orders");
+    keys.setMinDecryptionVersion("orders", 2);
+    dev.strongroom.internal.envelope.EnvelopeHeader header =
+        dev.strongroom.internal.envelope.EnvelopeHeader.parse(old);
+    var recipient = header.recipients().get(0);
+    byte[] edited = old.clone();
+    int versionAt = 35 + 1 + recipient.ref().length + 2 + 1; // past the format byte
+    assertEquals(1, java.nio.ByteBuffer.wrap(edited, versionAt, 4).getInt());
+    java.nio.ByteBuffer.wrap(edited, versionAt, 4).putInt(2);
+
+    try (Backend fresh = MotoServers.open(ns)) {
+      assertThrows(
+          InvalidCiphertextException.class,
+          () -> Envelope.of(Kek.of(fresh.keys(), "orders")).decrypt(edited, CONTEXT));
+    }
+  }
+
+  @Test
+  void moto_enforcesTheEncryptionContextOnDecrypt() {
+    WrappedKey wrapped = keys.wrap(new WrapRequest("orders", SecretValue.of(new byte[32]), AAD));
+    String arn = keys.keyRef("orders");
+    byte[] blob = java.util.Arrays.copyOfRange(wrapped.wrapped(), 5, wrapped.wrapped().length);
+    String aad = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(AAD);
+    try (var raw = MotoServers.rawKms(MotoServers.endpoint())) {
+      java.util.function.Function<String, byte[]> decrypt =
+          version ->
+              raw.decrypt(
+                      b ->
+                          b.keyId(arn)
+                              .ciphertextBlob(
+                                  software.amazon.awssdk.core.SdkBytes.fromByteArray(blob))
+                              .encryptionContext(
+                                  java.util.Map.of(
+                                      "strongroom:aad", aad,
+                                      "strongroom:kek", arn,
+                                      "strongroom:kek-version", version)))
+                  .plaintext()
+                  .asByteArray();
+      assertEquals(32, decrypt.apply("1").length);
+      assertThrows(
+          software.amazon.awssdk.services.kms.model.InvalidCiphertextException.class,
+          () -> decrypt.apply("2"));
+    }
+  }
+
   @Test
   void createKey_twice_conflicts() {
     assertThrows(ConflictException.class, () -> keys.createKey("orders"));
@@ -210,7 +300,11 @@ class KmsEnvelopeIT {
                   .encryptionContext(
                       java.util.Map.of(
                           "strongroom:aad",
-                          java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(AAD))));
+                          java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(AAD),
+                          "strongroom:kek",
+                          arn,
+                          "strongroom:kek-version",
+                          "1")));
       // ...so this service checks the key state itself.
       assertThrows(
           AccessDeniedException.class,

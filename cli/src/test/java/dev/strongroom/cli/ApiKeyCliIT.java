@@ -202,7 +202,7 @@ class ApiKeyCliIT {
     assertRejected(verify(new String(typo)), 5, "MALFORMED");
     assertRejected(verify("not-a-key"), 5, "MALFORMED");
     assertEquals(2, run("", "apikey", "verify").exit(), "no key on stdin");
-    assertEquals(3, run("", "apikey", "revoke", "AAAAAAAAAAAA").exit());
+    assertEquals(3, run("", "apikey", "revoke", "AAAAAAAAAAAAAAAA").exit());
     assertEquals(2, run("", "apikey", "issue", "--env", "Bad Env").exit());
     assertEquals(2, run("", "apikey", "review").exit(), "review needs a criterion or --json");
     assertEquals(0, ok("", "audit", "verify").exit());

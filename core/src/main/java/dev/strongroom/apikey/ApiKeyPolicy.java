@@ -27,6 +27,10 @@ public final class ApiKeyPolicy {
   private final long cacheSize;
   private final int failureBurst;
   private final Duration failureRefill;
+  private final long negativeCacheSize;
+  private final int unknownLookupBurst;
+  private final Duration unknownLookupRefill;
+  private final Duration rejectionAuditInterval;
 
   private ApiKeyPolicy(Builder b) {
     this.service = b.service;
@@ -37,6 +41,10 @@ public final class ApiKeyPolicy {
     this.cacheSize = b.cacheSize;
     this.failureBurst = b.failureBurst;
     this.failureRefill = b.failureRefill;
+    this.negativeCacheSize = b.negativeCacheSize;
+    this.unknownLookupBurst = b.unknownLookupBurst;
+    this.unknownLookupRefill = b.unknownLookupRefill;
+    this.rejectionAuditInterval = b.rejectionAuditInterval;
   }
 
   /** The defaults: see each {@link Builder} method. */
@@ -92,6 +100,29 @@ public final class ApiKeyPolicy {
     return failureRefill;
   }
 
+  /**
+   * How many key ids that carry a valid tag but were not found are remembered (apart from the cache
+   * of known keys, so that they never evict one) for the revocation bound.
+   */
+  public long negativeCacheSize() {
+    return negativeCacheSize;
+  }
+
+  /** Backend lookups that may find nothing in a burst (see {@link Builder#unknownLookupLimit}). */
+  public int unknownLookupBurst() {
+    return unknownLookupBurst;
+  }
+
+  /** How often one more lookup that finds nothing is allowed again after a burst. */
+  public Duration unknownLookupRefill() {
+    return unknownLookupRefill;
+  }
+
+  /** The interval over which rejected verifications are audited in aggregate. */
+  public Duration rejectionAuditInterval() {
+    return rejectionAuditInterval;
+  }
+
   @Override
   public String toString() {
     return "ApiKeyPolicy[service="
@@ -106,6 +137,12 @@ public final class ApiKeyPolicy {
         + maxTtl
         + ", failureBurst="
         + failureBurst
+        + ", unknownLookups="
+        + unknownLookupBurst
+        + "/"
+        + unknownLookupRefill
+        + ", rejectionAuditInterval="
+        + rejectionAuditInterval
         + "]";
   }
 
@@ -119,6 +156,10 @@ public final class ApiKeyPolicy {
     private long cacheSize = 100_000;
     private int failureBurst;
     private Duration failureRefill = Duration.ofSeconds(1);
+    private long negativeCacheSize = 10_000;
+    private int unknownLookupBurst = 100;
+    private Duration unknownLookupRefill = Duration.ofMillis(100);
+    private Duration rejectionAuditInterval = Duration.ofMinutes(1);
 
     private Builder() {}
 
@@ -177,6 +218,40 @@ public final class ApiKeyPolicy {
       }
       this.failureBurst = burst;
       this.failureRefill = positive(refill, "refill");
+      return this;
+    }
+
+    /** How many unknown (tagged but not found) key ids are remembered; 10,000. */
+    public Builder negativeCacheSize(long size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("expected a negative cache size >= 1 but was " + size);
+      }
+      this.negativeCacheSize = size;
+      return this;
+    }
+
+    /**
+     * Limits backend reads that find no key, room-wide: {@code burst} of them, then one more per
+     * {@code refill}; meanwhile a key id in neither cache is {@code RATE_LIMITED} without a read.
+     * Keys in the verification cache are never affected, and an id must carry a valid tag to get
+     * this far, so only ids the room issued and then lost (or a 62^-6 lucky forgery) spend tokens.
+     * On by default: 100, then 10 per second.
+     */
+    public Builder unknownLookupLimit(int burst, Duration refill) {
+      if (burst < 1) {
+        throw new IllegalArgumentException("expected a burst >= 1 but was " + burst);
+      }
+      this.unknownLookupBurst = burst;
+      this.unknownLookupRefill = positive(refill, "refill");
+      return this;
+    }
+
+    /**
+     * Rejected verifications are audited in aggregate per this interval: the first one in full, the
+     * rest as one count per outcome when the interval is over; 1 minute.
+     */
+    public Builder rejectionAuditInterval(Duration interval) {
+      this.rejectionAuditInterval = positive(interval, "rejectionAuditInterval");
       return this;
     }
 

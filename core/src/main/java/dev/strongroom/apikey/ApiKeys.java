@@ -22,11 +22,21 @@ import java.util.Optional;
  *
  * <p>Verification checks the checksum first (a typo or a foreign token costs no backend call), then
  * looks the key id up in a cache (a hot key costs no backend call per request; entries live for
- * {@link ApiKeyPolicy#revocationBound()}), then compares HMAC-SHA-256(pepper, key) with the stored
- * hash in constant time. Changes made through this room (revoke, renew, rotate) take effect here at
- * once. Failed verifications are audited as {@code apikey.verify} with outcome {@code DENIED} and
- * the reason, never the key. Successful ones record the key's last-used time at most once per
- * {@link ApiKeyPolicy#lastUsedInterval()}, in the background (on the room's executor).
+ * {@link ApiKeyPolicy#revocationBound()}); an id not cached must carry the tag the room gives the
+ * ids it issues (keyed by the pepper), or it is refused without a backend read, so forged keys cost
+ * none; ids found missing are remembered apart from known keys, and backend reads that find nothing
+ * are rate-limited ({@link ApiKeyPolicy.Builder#unknownLookupLimit}). Then HMAC-SHA-256 of the key
+ * (under a key derived from the pepper) is compared with the stored hash in constant time; the
+ * stored record itself is authenticated by a MAC, and a tampered one is refused ({@code INVALID},
+ * audited as an error). Changes made through this room (revoke, renew, rotate) take effect here at
+ * once. Successful verifications are audited as {@code apikey.verify} {@code OK}; rejections as
+ * {@code DENIED} with the reason, never the key, in aggregate: the first of each {@link
+ * ApiKeyPolicy#rejectionAuditInterval()} in full, the rest as counts per outcome. If the audit
+ * fails, verification throws {@link dev.strongroom.exception.AccessDeniedException}; if the pepper
+ * is missing while key records exist, or does not open, it throws {@link
+ * dev.strongroom.exception.TamperedException} (a new pepper is never made then). Successful
+ * verifications record the key's last-used time at most once per {@link
+ * ApiKeyPolicy#lastUsedInterval()}, in the background (on the room's executor).
  *
  * <p>Thread-safe: one instance per room serves all threads.
  */

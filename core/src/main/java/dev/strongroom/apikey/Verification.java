@@ -18,13 +18,20 @@ public final class Verification {
     VALID,
     /** Not in the key format, wrong service prefix, or a bad checksum: no lookup was made. */
     MALFORMED,
-    /** Well-formed but unknown, or its secret part does not match. */
+    /**
+     * Well-formed but unknown (its id carries no valid tag, or no record has it), its secret part
+     * does not match, or its stored record failed its integrity check (audited as tampered).
+     */
     INVALID,
     /** Genuine but past its expiry. */
     EXPIRED,
     /** Genuine but revoked. */
     REVOKED,
-    /** Refused without checking: too many recent failures for this key id or source. */
+    /**
+     * Refused without checking: too many recent failures for this key id or source (when the policy
+     * has a failure limit), or, room-wide, too many recent backend lookups of key ids that turned
+     * out unknown ({@link ApiKeyPolicy.Builder#unknownLookupLimit}).
+     */
     RATE_LIMITED
   }
 

@@ -1,5 +1,6 @@
 package dev.strongroom.envelope;
 
+import dev.strongroom.internal.envelope.ReservedContexts;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -13,6 +14,10 @@ import java.util.TreeMap;
  * ciphertext; it is encoded canonically (sorted by key, length-prefixed UTF-8), so the order in
  * which pairs are given does not matter.
  *
+ * <p>Keys starting with {@code strongroom:} are reserved for what the library seals for itself (the
+ * API-key pepper, tenant-sealed secrets) and refused here, so that nothing the library sealed can
+ * be opened through {@code Strongroom.decrypt} or an {@link Envelope}.
+ *
  * <p>Immutable and thread-safe; build one per record type and reuse it on hot paths.
  */
 public final class EncryptionContext {
@@ -23,6 +28,10 @@ public final class EncryptionContext {
   public static final int MAX_FIELD_BYTES = 1024;
 
   private static final EncryptionContext EMPTY = new EncryptionContext(new TreeMap<>());
+
+  static {
+    ReservedContexts.register(pairs -> build(pairs, true));
+  }
 
   private final Map<String, String> pairs;
   private final byte[] canonical;
@@ -47,8 +56,18 @@ public final class EncryptionContext {
     return of(Map.of(k1, v1, k2, v2));
   }
 
-  /** A context holding a copy of {@code pairs}. */
+  /**
+   * A context holding a copy of {@code pairs}.
+   *
+   * @throws IllegalArgumentException if a key starts with the reserved prefix {@code strongroom:},
+   *     there are more than {@link #MAX_PAIRS} pairs, or a field is longer than {@link
+   *     #MAX_FIELD_BYTES}
+   */
   public static EncryptionContext of(Map<String, String> pairs) {
+    return build(pairs, false);
+  }
+
+  private static EncryptionContext build(Map<String, String> pairs, boolean reservedAllowed) {
     Objects.requireNonNull(pairs, "pairs");
     if (pairs.size() > MAX_PAIRS) {
       throw new IllegalArgumentException(
@@ -58,6 +77,14 @@ public final class EncryptionContext {
     pairs.forEach(
         (k, v) -> {
           checkField("key", Objects.requireNonNull(k, "context key"));
+          if (!reservedAllowed && ReservedContexts.isReserved(k)) {
+            throw new IllegalArgumentException(
+                "expected a context key not starting with the reserved prefix '"
+                    + ReservedContexts.PREFIX
+                    + "' (the library's own sealing uses it) but was '"
+                    + (k.length() > 64 ? k.substring(0, 64) + "..." : k)
+                    + "'");
+          }
           checkField("value", Objects.requireNonNull(v, "context value"));
           sorted.put(k, v);
         });

@@ -286,12 +286,16 @@ public final class Envelope {
 
   private byte[] rewrapHeader(byte[] headerBytes, EnvelopeHeader header) {
     List<Recipient> rewrapped = new ArrayList<>(header.recipients().size());
+    List<Kek> tried = new ArrayList<>(header.recipients().size());
     boolean known = false;
     for (Recipient recipient : header.recipients()) {
       Kek kek = find(recipient.ref());
       if (kek == null) {
         rewrapped.add(recipient);
         continue;
+      }
+      if (seen(tried, kek)) {
+        continue; // a repeated recipient: rewrapped once, written once
       }
       known = true;
       kekCalls.increment();
@@ -437,10 +441,11 @@ public final class Envelope {
   private DataKeyMaterial unwrap(byte[] headerBytes, EnvelopeHeader header) {
     List<StrongroomException> failures = new ArrayList<>();
     boolean onlyUnavailable = true;
+    List<Kek> tried = new ArrayList<>(header.recipients().size());
     for (Recipient recipient : header.recipients()) {
       Kek kek = find(recipient.ref());
-      if (kek == null) {
-        continue;
+      if (kek == null || seen(tried, kek)) {
+        continue; // unknown, or a KEK already tried: a repeated recipient costs nothing
       }
       SecretValue dek;
       try {
@@ -473,6 +478,17 @@ public final class Envelope {
             : new InvalidCiphertextException();
     failures.forEach(failure::addSuppressed);
     throw failure;
+  }
+
+  /** Whether {@code kek} is in {@code tried} (by identity); adds it if not. */
+  private static boolean seen(List<Kek> tried, Kek kek) {
+    for (Kek k : tried) {
+      if (k == kek) {
+        return true;
+      }
+    }
+    tried.add(kek);
+    return false;
   }
 
   private Kek find(byte[] ref) {
@@ -513,6 +529,12 @@ public final class Envelope {
       if (recipients.size() == EnvelopeHeader.MAX_RECIPIENTS) {
         throw new IllegalArgumentException(
             "expected at most " + EnvelopeHeader.MAX_RECIPIENTS + " recipient KEKs");
+      }
+      for (Kek other : recipients) {
+        if (other.ref().equals(kek.ref())) {
+          throw new IllegalArgumentException(
+              "expected distinct recipient KEKs but " + kek.ref() + " was added twice");
+        }
       }
       recipients.add(kek);
       return this;

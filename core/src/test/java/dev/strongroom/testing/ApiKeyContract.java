@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strongroom.SecretValue;
+import dev.strongroom.Stage;
 import dev.strongroom.Strongroom;
 import dev.strongroom.apikey.ApiKeyInfo;
 import dev.strongroom.apikey.ApiKeyPolicy;
@@ -14,10 +15,14 @@ import dev.strongroom.apikey.ApiKeys;
 import dev.strongroom.apikey.IssueRequest;
 import dev.strongroom.apikey.IssuedKey;
 import dev.strongroom.apikey.Verification.Outcome;
+import dev.strongroom.envelope.EncryptionContext;
+import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.LeaseExpiredException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.exception.TamperedException;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.ReadRequest;
+import dev.strongroom.spi.WriteRequest;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -265,10 +270,74 @@ public abstract class ApiKeyContract {
   }
 
   @Test
+  void editedOrSwappedRecord_isTampered_andPepperNeverOpensThroughDecrypt() {
+    ApiKeys keys = newRoom().apiKeys();
+    IssuedKey revoked = issue(keys, "read");
+    IssuedKey admin = issue(keys, "admin");
+    IssuedKey victim = issue(keys, "read");
+    keys.revoke(revoked.id());
+    String revokedName = "apikeys/" + revoked.id();
+    String victimName = "apikeys/" + victim.id();
+    try (Backend raw = newBackend()) {
+      String revokedJson = rawText(raw, revokedName);
+      String victimJson = rawText(raw, victimName);
+      try {
+        String unrevoked =
+            revokedJson
+                .replaceFirst("\"revokedAt\":\"[^\"]*\"", "\"revokedAt\":null")
+                .replace("\"read\"", "\"admin:all\"");
+        assertFalse(unrevoked.equals(revokedJson), revokedJson);
+        rawWrite(raw, revokedName, unrevoked);
+        rawWrite(raw, victimName, rawText(raw, "apikeys/" + admin.id()));
+
+        ApiKeys fresh = newRoom().apiKeys();
+        assertEquals(Outcome.INVALID, fresh.verify(chars(revoked)).outcome());
+        assertEquals(Outcome.INVALID, fresh.verify(chars(victim)).outcome());
+        assertTrue(fresh.verify(chars(admin)).valid());
+        assertThrows(TamperedException.class, () -> fresh.describe(revoked.id()));
+        assertThrows(TamperedException.class, () -> fresh.describe(victim.id()));
+
+        byte[] pepper =
+            raw.secrets()
+                .read(ReadRequest.current("apikeys/.pepper"))
+                .orElseThrow()
+                .value()
+                .copyBytes();
+        Strongroom room = newRoom();
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> room.decrypt(pepper, EncryptionContext.of("strongroom:apikey", "pepper")));
+        assertThrows(
+            InvalidCiphertextException.class,
+            () -> room.decrypt(pepper, EncryptionContext.of("apikey", "pepper")));
+      } finally {
+        rawWrite(raw, revokedName, revokedJson); // a shared store must stay listable
+        rawWrite(raw, victimName, victimJson);
+      }
+    }
+  }
+
+  private static String rawText(Backend raw, String name) {
+    return raw.secrets().read(ReadRequest.current(name)).orElseThrow().value().copyUtf8String();
+  }
+
+  private static void rawWrite(Backend raw, String name, String text) {
+    raw.secrets()
+        .write(
+            new WriteRequest(
+                name, SecretValue.ofUtf8(text), Stage.CURRENT, WriteRequest.ANY_VERSION));
+  }
+
+  @Test
   void unknownKeyId_notFound() {
     ApiKeys keys = newRoom().apiKeys();
-    assertTrue(keys.describe("000000000000").isEmpty());
-    assertThrows(NotFoundException.class, () -> keys.revoke("000000000000"));
+    assertTrue(keys.describe("0000000000000000").isEmpty());
+    assertThrows(NotFoundException.class, () -> keys.revoke("0000000000000000"));
+    IssuedKey issued = issue(keys);
+    assertTrue(keys.describe(issued.id()).isPresent());
+    char[] otherId = issued.id().toCharArray();
+    otherId[0] = otherId[0] == 'a' ? 'b' : 'a';
+    assertTrue(keys.describe(new String(otherId)).isEmpty(), "a changed id fails its tag");
   }
 
   private static List<String> ids(List<ApiKeyInfo> infos) {

@@ -71,6 +71,27 @@ public abstract class KeyEncryptionServiceContract {
   }
 
   @Test
+  void generate_twice_returnsDifferentKeys() {
+    assertFreshDataKeys(service, key, AAD);
+  }
+
+  /**
+   * Fails unless two {@code generate()} calls return different data keys and different wrapped
+   * forms: a service returning a fixed DEK would make envelopes in two processes (or two DEK
+   * generations in one) reuse counter nonces under one AES key.
+   */
+  static void assertFreshDataKeys(KeyEncryptionService service, String keyName, byte[] aad) {
+    GeneratedKey a = service.generate(new WrapRequest.Generate(keyName, aad));
+    GeneratedKey b = service.generate(new WrapRequest.Generate(keyName, aad));
+    assertFalse(
+        a.dataKey().equalsSecret(b.dataKey()),
+        "generate() returned the same data key twice: counter nonces would repeat");
+    assertFalse(
+        java.util.Arrays.equals(a.wrapped().wrapped(), b.wrapped().wrapped()),
+        "generate() returned the same wrapped key twice");
+  }
+
+  @Test
   void unwrap_wrongAad_isInvalidCiphertext() {
     WrappedKey wrapped = service.wrap(new WrapRequest(key, dataKey(1), AAD));
     assertThrows(

@@ -46,17 +46,22 @@ import software.amazon.awssdk.services.kms.model.Tag;
  * alias/strongroom/N} by default); a name that is itself an alias or a key ARN is used as it is.
  * {@link #keyRef} is the key's ARN. Data keys come from GenerateDataKey (one call per DEK), are
  * unwrapped with Decrypt and moved to the newest key material with ReEncrypt; every call names the
- * key ARN (so a ciphertext of another key is refused) and binds the wrap's associated data as the
- * encryption context {@code {"strongroom:aad": base64url(aad)}} (none when it is empty).
+ * key ARN (so a ciphertext of another key is refused) and binds the KMS encryption context {@code
+ * {"strongroom:aad": base64url(aad), "strongroom:kek": ARN, "strongroom:kek-version": "v"}} (no
+ * {@code strongroom:aad} pair when the associated data is empty), so KMS itself refuses a blob
+ * presented with another version or key.
  *
  * <p>Versions. KMS rotates key material inside one key and keeps every old material, so version
  * {@code v} of a key is "after {@code v-1} rotations": 1 + the length of ListKeyRotations. {@link
- * #rotate} is RotateKeyOnDemand. The wrapped form is {@code 0x01 || u32 version || KMS
- * CiphertextBlob}, so that {@link #setMinDecryptionVersion} can be honoured: the minimum lives in
- * the key's tag {@code strongroom:minDecryptionVersion} and is enforced here, before KMS is called
- * (KMS itself would still decrypt old material). {@link #destroyKey} deletes the alias and
- * schedules the key's deletion with the shortest window, 7 days; from then on this service treats
- * the key as gone, and after the window KMS has erased it.
+ * #rotate} is RotateKeyOnDemand. The wrapped form (format 2, "kms-wrap v2: version-bound context")
+ * is {@code 0x02 || u32 version || KMS CiphertextBlob}, so that {@link #setMinDecryptionVersion}
+ * can be honoured: the minimum lives in the key's tag {@code strongroom:minDecryptionVersion} and
+ * is checked here, before KMS is called (KMS itself would still decrypt old material); the version
+ * is authenticated by KMS through the encryption context, so editing those 4 bytes to pass the
+ * check makes Decrypt fail. Format 1 (the same bytes without the version in the context) is
+ * refused. {@link #destroyKey} deletes the alias and schedules the key's deletion with the shortest
+ * window, 7 days; from then on this service treats the key as gone, and after the window KMS has
+ * erased it.
  *
  * <p>moto. moto records RotateKeyOnDemand without making new key material, does not enforce key
  * policies and does not refuse Decrypt on a disabled key. Where we rely on KMS refusing, this class
@@ -70,7 +75,12 @@ import software.amazon.awssdk.services.kms.model.Tag;
 final class KmsKeyService implements KeyEncryptionService {
   static final String MIN_VERSION_TAG = "strongroom:minDecryptionVersion";
   static final String AAD_CONTEXT_KEY = "strongroom:aad";
-  private static final byte FORMAT = 1;
+  static final String KEK_CONTEXT_KEY = "strongroom:kek";
+  static final String VERSION_CONTEXT_KEY = "strongroom:kek-version";
+
+  /** The wrapped-form format: 2, "kms-wrap v2", the version bound into the KMS context. */
+  static final byte FORMAT = 2;
+
   private static final int HEADER = 5;
   private static final Duration STATE_TTL = Duration.ofMinutes(1);
   private static final Logger LOG = LoggerFactory.getLogger(KmsKeyService.class);
@@ -110,7 +120,8 @@ final class KmsKeyService implements KeyEncryptionService {
                           b ->
                               b.keyId(state.arn())
                                   .plaintext(SdkBytes.fromByteArrayUnsafe(dek))
-                                  .encryptionContext(context(request.aad()))))
+                                  .encryptionContext(
+                                      context(request.aad(), state.arn(), state.version()))))
               .ciphertextBlob()
               .asByteArray();
       return wrapped(state.version(), blob);
@@ -132,7 +143,8 @@ final class KmsKeyService implements KeyEncryptionService {
                     b ->
                         b.keyId(state.arn())
                             .keySpec(DataKeySpec.AES_256)
-                            .encryptionContext(context(request.aad()))));
+                            .encryptionContext(
+                                context(request.aad(), state.arn(), state.version()))));
     byte[] dek = response.plaintext().asByteArray();
     try {
       return new GeneratedKey(
@@ -146,6 +158,7 @@ final class KmsKeyService implements KeyEncryptionService {
   public SecretValue unwrap(UnwrapRequest request) {
     String name = request.keyName();
     byte[] blob = openable(request);
+    int version = version(request.wrapped());
     State state = state(name);
     DecryptResponse response;
     try {
@@ -154,7 +167,7 @@ final class KmsKeyService implements KeyEncryptionService {
               b ->
                   b.keyId(state.arn())
                       .ciphertextBlob(SdkBytes.fromByteArrayUnsafe(blob))
-                      .encryptionContext(context(request.aad())));
+                      .encryptionContext(context(request.aad(), state.arn(), version)));
     } catch (software.amazon.awssdk.services.kms.model.InvalidCiphertextException
         | IncorrectKeyException e) {
       throw new InvalidCiphertextException(AwsErrors.sanitize(e));
@@ -174,7 +187,8 @@ final class KmsKeyService implements KeyEncryptionService {
     String name = request.keyName();
     byte[] blob = openable(request);
     State state = state(name);
-    Map<String, String> context = context(request.aad());
+    Map<String, String> source = context(request.aad(), state.arn(), version(request.wrapped()));
+    Map<String, String> destination = context(request.aad(), state.arn(), state.version());
     byte[] rewrapped;
     try {
       rewrapped =
@@ -182,9 +196,9 @@ final class KmsKeyService implements KeyEncryptionService {
                   b ->
                       b.ciphertextBlob(SdkBytes.fromByteArrayUnsafe(blob))
                           .sourceKeyId(state.arn())
-                          .sourceEncryptionContext(context)
+                          .sourceEncryptionContext(source)
                           .destinationKeyId(state.arn())
-                          .destinationEncryptionContext(context))
+                          .destinationEncryptionContext(destination))
               .ciphertextBlob()
               .asByteArray();
     } catch (software.amazon.awssdk.services.kms.model.InvalidCiphertextException
@@ -384,12 +398,17 @@ final class KmsKeyService implements KeyEncryptionService {
     if (wrapped.length <= HEADER || wrapped[0] != FORMAT) {
       throw new InvalidCiphertextException();
     }
-    int version = ByteBuffer.wrap(wrapped, 1, 4).getInt();
+    int version = version(wrapped);
     State state = state(request.keyName());
     if (version < state.minVersion() || version < 1) {
-      throw new InvalidCiphertextException(); // retired version: enforced here, not by KMS
+      throw new InvalidCiphertextException(); // retired version; KMS authenticates the label
     }
     return Arrays.copyOfRange(wrapped, HEADER, wrapped.length);
+  }
+
+  /** The version label of a wrapped key whose format has been checked. */
+  private static int version(byte[] wrapped) {
+    return ByteBuffer.wrap(wrapped, 1, 4).getInt();
   }
 
   static WrappedKey wrapped(int version, byte[] blob) {
@@ -400,10 +419,22 @@ final class KmsKeyService implements KeyEncryptionService {
     return new WrappedKey(out, version);
   }
 
-  static Map<String, String> context(byte[] aad) {
+  /**
+   * The KMS encryption context of a wrap: the key's ARN and the version label the wrapped form
+   * carries, and the associated data if there is any. KMS refuses Decrypt and ReEncrypt unless the
+   * same pairs are given, so the version label cannot be edited.
+   */
+  static Map<String, String> context(byte[] aad, String arn, int version) {
+    String v = Integer.toString(version);
     return aad.length == 0
-        ? Map.of()
-        : Map.of(AAD_CONTEXT_KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(aad));
+        ? Map.of(KEK_CONTEXT_KEY, arn, VERSION_CONTEXT_KEY, v)
+        : Map.of(
+            AAD_CONTEXT_KEY,
+            Base64.getUrlEncoder().withoutPadding().encodeToString(aad),
+            KEK_CONTEXT_KEY,
+            arn,
+            VERSION_CONTEXT_KEY,
+            v);
   }
 
   private <T> T call(String operation, String keyName, Supplier<T> call) {

@@ -1,7 +1,7 @@
 package dev.strongroom.internal.apikey;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.apikey.ApiKeyInfo;
@@ -15,9 +15,12 @@ import dev.strongroom.apikey.Verification.Outcome;
 import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.ConflictException;
+import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.LeaseExpiredException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
+import dev.strongroom.exception.TamperedException;
+import dev.strongroom.internal.envelope.ReservedContexts;
 import dev.strongroom.internal.room.AccessRecorder;
 import dev.strongroom.internal.room.RoomCore;
 import dev.strongroom.spi.ReadRequest;
@@ -49,29 +52,43 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@link ApiKeys} of one room.
  *
- * <p>Design: each key is the secret {@code apikeys/ID} (a {@link KeyRecord}: JSON metadata and
- * HMAC-SHA-256(pepper, key)), written through the room's raw {@link SecretStore}, so every backend
- * works; every change is a check-and-set write of a new CURRENT version, retried on conflict, so
- * concurrent rooms never lose a revocation. The pepper is 32 random bytes stored as {@code
- * apikeys/.pepper}, sealed by the room's default envelope (KEK-protected); it is created once with
- * a check-and-set write (the loser of a race reads the winner's) and kept in memory.
+ * <p>Design: each key is the secret {@code apikeys/ID} (a {@link KeyRecord}: JSON metadata, the
+ * key's hash and a MAC over the record and its name), written through the room's raw {@link
+ * SecretStore}, so every backend works; every change is a check-and-set write of a new CURRENT
+ * version, retried on conflict, so concurrent rooms never lose a revocation. The pepper is 32
+ * random bytes stored as {@code apikeys/.pepper}, sealed by the room's default envelope under a
+ * reserved encryption context (one {@link dev.strongroom.envelope.EncryptionContext} refuses from
+ * callers, so the pepper never opens through {@code decrypt} or {@code envelope()}); three keys are
+ * derived from it ({@link PepperKeys}). Only the first issue on a store without key records creates
+ * the pepper (check-and-set: the loser of a race reads the winner's); a pepper that is missing
+ * while records exist, or that does not open, is a {@link TamperedException}, never a new pepper.
  *
  * <p>The hot path of {@link #verify} allocates only the key-id string: the presented key is copied
  * into a per-thread buffer, parsed and checksummed in place ({@link KeyFormat#parse}; a failure
- * costs no backend call), the id is looked up in a Caffeine cache whose entries expire after the
- * policy's revocation bound (driven by the room's clock), the HMAC is computed with a per-thread
- * {@link Mac} into a per-thread array and compared with {@link MessageDigest#isEqual}; a valid key
- * returns a {@link Verification} prepared when the entry was loaded. Unknown ids are cached too
- * (with a random dummy hash, so they take the same path). Successful verifications mark the key's
- * last-used time in memory at most once per interval per room and a background task on the room's
- * executor writes the marks; {@link #close} writes what is left.
+ * costs no backend call), the id is looked up in a Caffeine cache of known keys whose entries
+ * expire after the policy's revocation bound (driven by the room's clock), the HMAC is computed
+ * with a per-thread {@link Mac} into a per-thread array and compared with {@link
+ * MessageDigest#isEqual}; a valid key is audited and returns a {@link Verification} prepared when
+ * the entry was loaded.
+ *
+ * <p>Forged keys cost no backend read: an id that is not cached must carry its tag (keyed by the
+ * pepper, {@link KeyFormat}), or it is refused offline; an id that carries it but was not found is
+ * kept in a separate bounded negative cache (so a flood never evicts known keys); and backend reads
+ * that find nothing draw on a token bucket ({@link ApiKeyPolicy.Builder#unknownLookupLimit}),
+ * refusing further unknown lookups as {@code RATE_LIMITED} while it is empty (lookups of keys in
+ * the cache never touch it). Rejections are audited in aggregate ({@link RejectionAudit});
+ * successes one by one. Every verification audit is fail-closed: if the sink fails, verify throws
+ * {@link AccessDeniedException}.
+ *
+ * <p>Successful verifications mark the key's last-used time in memory at most once per interval per
+ * room and a background task on the room's executor writes the marks; {@link #close} writes what is
+ * left.
  *
  * <p>Thread-safe. Not for public use.
  */
@@ -84,7 +101,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiKeyService.class);
   private static final EncryptionContext PEPPER_CONTEXT =
-      EncryptionContext.of("strongroom:apikey", "pepper");
+      ReservedContexts.of("strongroom:apikey", "pepper");
   private static final int HASH_BYTES = 32;
   private static final long NEVER = Long.MIN_VALUE / 4;
 
@@ -97,12 +114,15 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
   private volatile boolean closed;
   private final Executor background;
   private final FailureLimiter limiter;
+  private final TokenBucket unknownLookups;
+  private final RejectionAudit rejections;
   private final SecureRandom random = new SecureRandom();
-  private final Entry missing;
-  private final LoadingCache<String, Entry> cache;
+  private final Cache<String, Entry> cache;
+  private final Cache<String, Boolean> unknown;
   private final ConcurrentHashMap<String, Long> pendingLastUsed = new ConcurrentHashMap<>();
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
-  private volatile SecretKeySpec pepper;
+  private volatile PepperKeys keys;
+  private volatile long noPepperUntil = Long.MIN_VALUE;
 
   private ApiKeyService(RoomCore core, ApiKeyPolicy policy) {
     this.core = core;
@@ -117,16 +137,27 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
         policy.failureBurst() > 0
             ? new FailureLimiter(clock, policy.failureBurst(), policy.failureRefill())
             : null;
-    byte[] dummy = new byte[HASH_BYTES];
-    random.nextBytes(dummy);
-    this.missing = new Entry(null, dummy, 0, false, null, NEVER);
+    this.unknownLookups =
+        new TokenBucket(clock, policy.unknownLookupBurst(), policy.unknownLookupRefill());
+    this.rejections =
+        new RejectionAudit(
+            clock,
+            policy.rejectionAuditInterval(),
+            (resource, outcome, detail) -> record("apikey.verify", resource, outcome, detail));
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(policy.cacheSize())
             .expireAfterWrite(policy.revocationBound().toNanos(), TimeUnit.NANOSECONDS)
             .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
             .executor(Runnable::run)
-            .build(this::load);
+            .build();
+    this.unknown =
+        Caffeine.newBuilder()
+            .maximumSize(policy.negativeCacheSize())
+            .expireAfterWrite(policy.revocationBound().toNanos(), TimeUnit.NANOSECONDS)
+            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+            .executor(Runnable::run)
+            .build();
   }
 
   /** The API keys of the room {@code core} is the engine of. */
@@ -183,6 +214,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
   }
 
   private Verification verifyScratch(Scratch s, int n, String source) {
+    rejections.flushIfDue();
     int idAt = KeyFormat.parse(s.key, n);
     if (idAt < 0 || !startsWithService(s.key)) {
       return rejected(Outcome.MALFORMED, null, source);
@@ -191,14 +223,24 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
     if (limiter != null && !limiter.allowed(id, source)) {
       return rejected(Outcome.RATE_LIMITED, id, source);
     }
-    Entry entry;
-    try {
-      entry = cache.get(id);
-    } catch (StrongroomException e) {
-      audit("apikey.verify", id, AccessRecorder.ERROR, e.getClass().getSimpleName());
-      throw e;
+    Entry entry = cache.getIfPresent(id);
+    if (entry == null) {
+      PepperKeys k = keysForLookup(id);
+      if (k == null || !KeyFormat.tagMatches(s.key, idAt, s.idMac(k), s.hash)) {
+        return rejected(Outcome.INVALID, id, source); // never issued here: no backend read
+      }
+      if (unknown.getIfPresent(id) != null) {
+        return rejected(Outcome.INVALID, id, source);
+      }
+      if (!unknownLookups.available()) {
+        return rejected(Outcome.RATE_LIMITED, id, source);
+      }
+      entry = lookUp(id);
+      if (entry == null) {
+        return rejected(Outcome.INVALID, id, source);
+      }
     }
-    Mac mac = s.mac(this);
+    Mac mac = s.hashMac(keys);
     mac.update(s.key, 0, n);
     try {
       mac.doFinal(s.hash, 0);
@@ -207,18 +249,72 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
     }
     boolean match = MessageDigest.isEqual(s.hash, entry.hash);
     Arrays.fill(s.hash, (byte) 0);
-    if (!match || entry == missing) {
-      return failed(Outcome.INVALID, id, source);
+    if (!match) {
+      return rejected(Outcome.INVALID, id, source);
     }
     if (entry.revoked) {
-      return failed(Outcome.REVOKED, id, source);
+      return rejected(Outcome.REVOKED, id, source);
     }
     long now = clock.millis();
     if (now >= entry.expiresMillis) {
-      return failed(Outcome.EXPIRED, id, source);
+      return rejected(Outcome.EXPIRED, id, source);
     }
+    record("apikey.verify", entry.resource, AccessRecorder.OK, "");
     touch(entry, now);
     return entry.valid;
+  }
+
+  /**
+   * Loads key {@code id} from the store (one flight per id): the entry, or null if the store has no
+   * such record (remembered in the negative cache, and a token of the unknown-lookup bucket spent)
+   * or its record is tampered (remembered likewise, and audited).
+   */
+  private Entry lookUp(String id) {
+    Entry entry;
+    try {
+      entry = cache.get(id, this::load);
+    } catch (TamperedException e) {
+      unknown.put(id, Boolean.TRUE);
+      record("apikey.verify", PREFIX + id, AccessRecorder.ERROR, "tampered");
+      return null;
+    } catch (StrongroomException e) {
+      record("apikey.verify", PREFIX + id, AccessRecorder.ERROR, e.getClass().getSimpleName());
+      throw e;
+    }
+    if (entry == null) {
+      unknown.put(id, Boolean.TRUE);
+      unknownLookups.take();
+    }
+    return entry;
+  }
+
+  /**
+   * The pepper's keys for a lookup of an id not in the cache, or null if the store has no pepper
+   * yet (so no key was ever issued; the absence is remembered for the revocation bound, so that a
+   * flood against an empty store costs one read per bound).
+   */
+  private PepperKeys keysForLookup(String id) {
+    PepperKeys k = keys;
+    if (k != null) {
+      return k;
+    }
+    if (clock.millis() < noPepperUntil) {
+      return null;
+    }
+    try {
+      k = pepperKeys(false);
+    } catch (StrongroomException e) {
+      record(
+          "apikey.verify",
+          PREFIX + id,
+          AccessRecorder.ERROR,
+          e instanceof TamperedException ? "tampered pepper" : e.getClass().getSimpleName());
+      throw e;
+    }
+    if (k == null) {
+      noPepperUntil = clock.millis() + policy.revocationBound().toMillis();
+    }
+    return k;
   }
 
   private boolean startsWithService(byte[] key) {
@@ -230,21 +326,34 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
     return true;
   }
 
-  private Verification failed(Outcome outcome, String id, String source) {
-    return rejected(outcome, id, source);
-  }
-
   private Verification rejected(Outcome outcome, String id, String source) {
     if (limiter != null && outcome != Outcome.RATE_LIMITED) {
       limiter.failed(id, source);
     }
-    String detail =
-        outcome.name().toLowerCase(java.util.Locale.ROOT)
-            + (source == null ? "" : " source=" + printable(source));
-    audit("apikey.verify", id, AccessRecorder.DENIED, detail);
+    rejections.rejected(
+        outcome,
+        id == null ? "apikeys" : PREFIX + id,
+        () ->
+            outcome.name().toLowerCase(java.util.Locale.ROOT)
+                + (source == null ? "" : " source=" + printable(source)));
     return Verification.rejected(outcome, id);
   }
 
+  /**
+   * Records one event; fail-closed: if the sink fails, the operation is refused with {@link
+   * AccessDeniedException} (a verification is never answered unaudited).
+   */
+  private void record(String operation, String resource, String outcome, String detail) {
+    try {
+      core.recorder().record(core.principal(), operation, resource, 0, outcome, detail);
+    } catch (RuntimeException e) {
+      throw new AccessDeniedException(
+          "access refused: the audit sink failed to record " + operation + " of '" + resource + "'",
+          e);
+    }
+  }
+
+  /** Records the outcome of a change whose intent was recorded; a failure here is logged only. */
   private void audit(String operation, String id, String outcome, String detail) {
     try {
       core.recorder()
@@ -303,10 +412,11 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
     }
   }
 
+  /** The entry of key {@code id}, or null if the store has none. */
   private Entry load(String id) {
     Optional<StoredSecret> stored = store.read(ReadRequest.current(PREFIX + id));
     LOG.trace("loaded api key {} ({})", id, stored.isPresent() ? "found" : "missing");
-    return stored.map(s -> entry(decode(id, s))).orElse(missing);
+    return stored.map(s -> entry(decode(id, s))).orElse(null);
   }
 
   private Entry entry(KeyRecord record) {
@@ -318,6 +428,12 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
         info.revoked(),
         Verification.valid(info),
         info.lastUsed().map(Instant::toEpochMilli).orElse(NEVER));
+  }
+
+  /** Caches a record just written or read by a change, and forgets that its id was unknown. */
+  private void remember(KeyRecord record) {
+    cache.put(record.info().id(), entry(record));
+    unknown.invalidate(record.info().id());
   }
 
   // ------------------------------------------------------------ lifecycle
@@ -354,14 +470,15 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
       Duration ttl,
       Duration maxTtl,
       String rotatedFrom) {
+    PepperKeys k = pepperKeys(true);
     for (int attempt = 0; ; attempt++) {
-      String id = KeyFormat.newId(random);
+      String id = KeyFormat.newId(random, k.idMac());
       byte[] secret = new byte[32];
       random.nextBytes(secret);
       byte[] key = KeyFormat.newKey(policy.service(), environment, id, secret);
       Arrays.fill(secret, (byte) 0);
       try {
-        byte[] hash = hmac(key);
+        byte[] hash = k.hashMac().doFinal(key);
         Instant now = clock.instant();
         ApiKeyInfo info =
             ApiKeyInfo.builder(id)
@@ -384,7 +501,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
           }
           throw collision;
         }
-        cache.put(id, entry(record));
+        remember(record);
         audit("apikey.issue", id, AccessRecorder.OK, environment);
         return IssuedKey.of(SecretValue.of(key), info);
       } finally {
@@ -397,6 +514,12 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
   public Optional<ApiKeyInfo> describe(String keyId) {
     checkId(keyId);
     return read(keyId).map(KeyRecord::info);
+  }
+
+  /** Whether {@code id} could have been issued here (its tag matches); false without a pepper. */
+  private boolean issuable(String id) {
+    PepperKeys k = pepperKeys(false);
+    return k != null && KeyFormat.tagMatches(id, k.idMac());
   }
 
   @Override
@@ -412,7 +535,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
                   keyId,
                   info -> info.revoked() ? null : info.newBuilder().revokedAt(now).build(),
                   false);
-          cache.put(keyId, entry(record));
+          remember(record);
           return record.info();
         });
   }
@@ -441,7 +564,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
                     return info.newBuilder().expires(expires).build();
                   },
                   false);
-          cache.put(keyId, entry(record));
+          remember(record);
           return record.info();
         });
   }
@@ -483,7 +606,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
                         .build();
                   },
                   false);
-          cache.put(keyId, entry(updated));
+          remember(updated);
           return issued;
         });
   }
@@ -544,7 +667,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
               requests.add(ReadRequest.current(name));
             }
           }
-          List<Optional<StoredSecret>> read = store.readAll(requests);
+          List<Optional<StoredSecret>> read = ids.isEmpty() ? List.of() : store.readAll(requests);
           List<ApiKeyInfo> out = new ArrayList<>();
           for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
@@ -558,14 +681,33 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
 
   // ---------------------------------------------------------------- storage
 
+  /** Key {@code id}'s record; empty without a backend read if its id carries the wrong tag. */
   private Optional<KeyRecord> read(String id) {
+    if (!issuable(id)) {
+      return Optional.empty();
+    }
     return store.read(ReadRequest.current(PREFIX + id)).map(s -> decode(id, s));
   }
 
-  private static KeyRecord decode(String id, StoredSecret stored) {
+  /**
+   * Decodes and authenticates a stored record.
+   *
+   * @throws TamperedException if it fails its MAC, or there is no pepper to check it with
+   */
+  private KeyRecord decode(String id, StoredSecret stored) {
     byte[] json = stored.value().copyBytes();
     try {
-      return KeyRecord.decode(id, json, stored.version().version());
+      PepperKeys k = pepperKeys(false);
+      if (k == null) {
+        throw new TamperedException(
+            "api key record "
+                + id
+                + " exists but the pepper "
+                + PEPPER
+                + " does not: restore the pepper from a backup (a new one would not verify any"
+                + " record)");
+      }
+      return KeyRecord.decode(id, json, stored.version().version(), k);
     } finally {
       Arrays.fill(json, (byte) 0);
       stored.value().wipe();
@@ -575,7 +717,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
   /** Writes {@code record} as the next version (check-and-set on its version; 0: must be new). */
   private KeyRecord write(KeyRecord record) {
     String name = PREFIX + record.info().id();
-    try (SecretValue json = SecretValue.of(record.encode())) {
+    try (SecretValue json = SecretValue.of(record.encode(pepperKeys(false)))) {
       long version =
           store.write(new WriteRequest(name, json, Stage.CURRENT, record.version())).version();
       return new KeyRecord(record.info(), record.hash(), version);
@@ -617,39 +759,49 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
     }
   }
 
-  private byte[] hmac(byte[] key) {
-    Mac mac = scratch.get().mac(this);
-    return mac.doFinal(key);
-  }
-
-  private SecretKeySpec pepper() {
-    SecretKeySpec p = pepper;
-    if (p == null) {
+  /**
+   * The pepper's keys, loaded once and kept in memory; with {@code create}, the pepper is created
+   * if the store has neither a pepper nor any key record.
+   *
+   * @return the keys, or null if there is no pepper and {@code create} is false
+   * @throws TamperedException if the pepper does not open, or is missing while key records exist
+   */
+  private PepperKeys pepperKeys(boolean create) {
+    PepperKeys k = keys;
+    if (k == null) {
       synchronized (this) {
-        p = pepper;
-        if (p == null) {
-          p = loadPepper();
-          pepper = p;
+        k = keys;
+        if (k == null) {
+          k = loadPepper(create);
+          keys = k;
         }
       }
     }
-    return p;
+    return k;
   }
 
-  private SecretKeySpec loadPepper() {
+  private PepperKeys loadPepper(boolean create) {
     for (int attempt = 0; attempt < 3; attempt++) {
       Optional<StoredSecret> stored = store.read(ReadRequest.current(PEPPER));
       if (stored.isPresent()) {
-        try (SecretValue sealed = stored.get().value()) {
-          byte[] plain = core.defaultEnvelope().decrypt(sealed.copyBytes(), PEPPER_CONTEXT);
-          try {
-            return new SecretKeySpec(plain, "HmacSHA256");
-          } finally {
-            Arrays.fill(plain, (byte) 0);
-          }
-        }
+        return openPepper(stored.get().value());
       }
-      byte[] fresh = new byte[HASH_BYTES];
+      List<String> records = store.list(PREFIX).stream().filter(n -> !n.equals(PEPPER)).toList();
+      if (!records.isEmpty()) {
+        throw new TamperedException(
+            "the api key pepper "
+                + PEPPER
+                + " is missing but "
+                + records.size()
+                + " entries exist under "
+                + PREFIX
+                + "; refusing to create a new pepper (it would verify none of them): restore the"
+                + " pepper from a backup");
+      }
+      if (!create) {
+        return null;
+      }
+      byte[] fresh = new byte[PepperKeys.PEPPER_LENGTH];
       random.nextBytes(fresh);
       try {
         byte[] sealed = core.defaultEnvelope().encrypt(fresh, PEPPER_CONTEXT);
@@ -657,14 +809,41 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
             "apikey.pepper",
             null,
             () -> store.write(new WriteRequest(PEPPER, SecretValue.of(sealed), Stage.CURRENT, 0)));
-        return new SecretKeySpec(fresh, "HmacSHA256");
+        return PepperKeys.derive(fresh);
       } catch (ConflictException raced) {
         LOG.debug("another room created the api key pepper first; reading it");
       } finally {
         Arrays.fill(fresh, (byte) 0);
       }
     }
-    throw new ConflictException("could neither create nor read the api key pepper");
+    throw new TamperedException(
+        "the api key pepper "
+            + PEPPER
+            + " has no current version, yet it cannot be created (a version exists): restore it"
+            + " from a backup");
+  }
+
+  private PepperKeys openPepper(SecretValue sealed) {
+    byte[] plain;
+    try (sealed) {
+      plain = core.defaultEnvelope().decrypt(sealed.copyBytes(), PEPPER_CONTEXT);
+    } catch (InvalidCiphertextException e) {
+      throw new TamperedException(
+          "the api key pepper "
+              + PEPPER
+              + " does not open (damaged, or sealed under another key): api keys can neither be"
+              + " verified nor issued until it is restored from a backup",
+          e);
+    }
+    try {
+      if (plain.length != PepperKeys.PEPPER_LENGTH) {
+        throw new TamperedException(
+            "the api key pepper " + PEPPER + " has the wrong length: restore it from a backup");
+      }
+      return PepperKeys.derive(plain);
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
   }
 
   // ---------------------------------------------------------------- helpers
@@ -747,7 +926,13 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
   public void close() {
     closed = true;
     writeLastUsed();
+    try {
+      rejections.flush();
+    } catch (AccessDeniedException e) {
+      LOG.warn("could not audit the last rejected api key verifications: {}", e.getMessage());
+    }
     cache.invalidateAll();
+    unknown.invalidateAll();
   }
 
   @Override
@@ -763,6 +948,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
     final boolean revoked;
     final Verification valid;
     final AtomicLong lastRecorded;
+    final String resource;
 
     Entry(
         KeyRecord record,
@@ -777,6 +963,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
       this.revoked = revoked;
       this.valid = valid;
       this.lastRecorded = new AtomicLong(lastRecorded);
+      this.resource = PREFIX + record.info().id();
     }
 
     @Override
@@ -785,23 +972,25 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
     }
   }
 
-  /** Per-thread buffers and MAC, so that a verification allocates (almost) nothing. */
+  /** Per-thread buffers and MACs, so that a verification allocates (almost) nothing. */
   private static final class Scratch {
     final byte[] key = new byte[KeyFormat.MAX_LENGTH];
     final byte[] hash = new byte[HASH_BYTES];
-    private Mac mac;
+    private Mac hashMac;
+    private Mac idMac;
 
-    Mac mac(ApiKeyService owner) {
-      if (mac == null) {
-        try {
-          Mac m = Mac.getInstance("HmacSHA256");
-          m.init(owner.pepper());
-          mac = m;
-        } catch (GeneralSecurityException e) {
-          throw new IllegalStateException("HMAC-SHA-256 is not available", e);
-        }
+    Mac hashMac(PepperKeys keys) {
+      if (hashMac == null) {
+        hashMac = keys.hashMac();
       }
-      return mac;
+      return hashMac;
+    }
+
+    Mac idMac(PepperKeys keys) {
+      if (idMac == null) {
+        idMac = keys.idMac();
+      }
+      return idMac;
     }
   }
 }

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
+import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 
 /**
  * The API key format: {@code SERVICE_ENV_ID_SECRETCHECK}.
@@ -12,7 +14,11 @@ import java.util.zip.CRC32;
  * <ul>
  *   <li>{@code SERVICE} and {@code ENV}: 1 to 16 characters of {@code [a-z0-9]}, starting with a
  *       letter (such as {@code sr} and {@code live});
- *   <li>{@code ID}: the public key id, 12 base62 characters (71 random bits);
+ *   <li>{@code ID}: the public key id, 16 base62 characters: 10 random ones (59 bits) and a
+ *       6-character tag, {@code base62(u64(HMAC-SHA-256(idKey, random part)[0..8)) mod 62^6)}
+ *       left-padded with {@code 0}, where {@code idKey} is derived from the room's pepper ({@link
+ *       PepperKeys}): an id the room never issued is refused offline, without a backend read,
+ *       except with probability 62^-6 (about 2^-35.7);
  *   <li>{@code SECRET}: 256 random bits as 43 base62 characters (big-endian, left-padded with
  *       {@code 0});
  *   <li>{@code CHECK}: CRC-32 (ISO-HDLC, as {@link CRC32}) of the ASCII bytes of everything before
@@ -26,8 +32,16 @@ import java.util.zip.CRC32;
  * <p>Stateless and thread-safe. Not for public use.
  */
 public final class KeyFormat {
-  /** Characters of the key id. */
-  public static final int ID_LENGTH = 12;
+  /** Characters of the key id: the random part and the tag. */
+  public static final int ID_LENGTH = 16;
+
+  /** Characters of the random part of the key id. */
+  public static final int RANDOM_ID_LENGTH = 10;
+
+  /** Characters of the tag that ends the key id. */
+  public static final int TAG_LENGTH = ID_LENGTH - RANDOM_ID_LENGTH;
+
+  private static final long TAG_MODULUS = 62L * 62 * 62 * 62 * 62 * 62;
 
   /** Characters of the secret part. */
   public static final int SECRET_LENGTH = 43;
@@ -81,13 +95,54 @@ public final class KeyFormat {
     return id != null && ID.matcher(id).matches();
   }
 
-  /** A new random key id. */
-  public static String newId(SecureRandom random) {
-    char[] id = new char[ID_LENGTH];
-    for (int i = 0; i < id.length; i++) {
-      id[i] = DIGITS[random.nextInt(62)];
+  /** A new key id: random characters and their tag under {@code tagMac} (keyed by idKey). */
+  public static String newId(SecureRandom random, Mac tagMac) {
+    byte[] id = new byte[ID_LENGTH];
+    for (int i = 0; i < RANDOM_ID_LENGTH; i++) {
+      id[i] = (byte) DIGITS[random.nextInt(62)];
     }
-    return new String(id);
+    byte[] out = new byte[tagMac.getMacLength()];
+    writeTag(id, 0, tagMac, out, id, RANDOM_ID_LENGTH);
+    return new String(id, StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * Whether the id at {@code key[idAt, idAt + ID_LENGTH)} carries the right tag under {@code
+   * tagMac}; compared in constant time. {@code scratch} (at least 32 bytes) is overwritten.
+   */
+  public static boolean tagMatches(byte[] key, int idAt, Mac tagMac, byte[] scratch) {
+    byte[] expected = new byte[TAG_LENGTH];
+    writeTag(key, idAt, tagMac, scratch, expected, 0);
+    int diff = 0;
+    for (int i = 0; i < TAG_LENGTH; i++) {
+      diff |= expected[i] ^ key[idAt + RANDOM_ID_LENGTH + i];
+    }
+    return diff == 0;
+  }
+
+  /** Whether {@code id} (a well-formed id) carries the right tag under {@code tagMac}. */
+  public static boolean tagMatches(String id, Mac tagMac) {
+    byte[] bytes = id.getBytes(StandardCharsets.US_ASCII);
+    return bytes.length == ID_LENGTH && tagMatches(bytes, 0, tagMac, new byte[32]);
+  }
+
+  private static void writeTag(
+      byte[] key, int idAt, Mac tagMac, byte[] scratch, byte[] to, int toAt) {
+    tagMac.update(key, idAt, RANDOM_ID_LENGTH);
+    try {
+      tagMac.doFinal(scratch, 0);
+    } catch (ShortBufferException e) {
+      throw new IllegalStateException("HMAC-SHA-256 output buffer too small", e);
+    }
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (scratch[i] & 0xff);
+    }
+    v = Long.remainderUnsigned(v, TAG_MODULUS);
+    for (int i = toAt + TAG_LENGTH - 1; i >= toAt; i--) {
+      to[i] = (byte) DIGITS[(int) (v % 62)];
+      v /= 62;
+    }
   }
 
   /**

@@ -415,7 +415,7 @@ public final class RoomCore implements AutoCloseable {
   }
 
   private static EncryptionContext context(String name) {
-    return EncryptionContext.of(CONTEXT_KEY, name);
+    return dev.strongroom.internal.envelope.ReservedContexts.of(CONTEXT_KEY, name);
   }
 
   /**
