@@ -28,8 +28,11 @@ import java.util.function.Function;
  * <p>The port defaults to 8200. Parameters (unknown ones are refused):
  *
  * <ul>
- *   <li>{@code tls} — {@code true} (default, https) or {@code false} (http); {@code ca_file} — a
- *       PEM CA bundle to trust instead of the JDK's trust store;
+ *   <li>{@code tls} — {@code true} (default, https) or {@code false} (http, accepted for a loopback
+ *       host only unless {@code insecure_http=true}); {@code ca_file} — a PEM CA bundle to trust
+ *       instead of the JDK's trust store;
+ *   <li>{@code max_response_bytes} — the largest response body read (default 32 MiB; suffixes
+ *       {@code k} and {@code m} for KiB and MiB);
  *   <li>{@code namespace} — sent as {@code X-Vault-Namespace};
  *   <li>{@code kv} (default {@code secret}), {@code transit} (default {@code transit}) — mounts;
  *   <li>{@code timeout} (per request, default {@code 10s}), {@code deadline} (per call including
@@ -65,7 +68,9 @@ public final class VaultBackendProvider implements BackendProvider {
           "role_id_file",
           "secret_id_file",
           "role",
-          "jwt_file");
+          "jwt_file",
+          "insecure_http",
+          "max_response_bytes");
 
   /** For {@link java.util.ServiceLoader}. */
   public VaultBackendProvider() {}
@@ -113,6 +118,12 @@ public final class VaultBackendProvider implements BackendProvider {
             : uri.getHost();
     VaultConfig.Builder b =
         VaultConfig.builder(URI.create((tls ? "https" : "http") + "://" + host + ":" + port));
+    if (bool(params.getOrDefault("insecure_http", "false"), "insecure_http")) {
+      b.allowPlainHttp();
+    }
+    if (params.containsKey("max_response_bytes")) {
+      b.maxResponseBytes(bytes(params.get("max_response_bytes"), "max_response_bytes"));
+    }
     if (params.containsKey("ca_file")) {
       b.caFile(Path.of(params.get("ca_file")));
     }
@@ -240,6 +251,21 @@ public final class VaultBackendProvider implements BackendProvider {
       return Boolean.parseBoolean(value);
     }
     throw new IllegalArgumentException("expected " + what + "=true or false but was " + value);
+  }
+
+  static long bytes(String text, String what) {
+    long unit = 1;
+    String digits = text;
+    if (text.endsWith("k") || text.endsWith("m")) {
+      unit = text.endsWith("k") ? 1024 : 1024 * 1024;
+      digits = text.substring(0, text.length() - 1);
+    }
+    try {
+      return Math.multiplyExact(Long.parseLong(digits), unit);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "expected a byte count (e.g. 1048576, 512k, 32m) for " + what + " but was " + text, e);
+    }
   }
 
   static Duration duration(String text, String what) {

@@ -3,6 +3,7 @@ package dev.strongroom.vault;
 import dev.strongroom.SecretValue;
 import dev.strongroom.vault.internal.Backoff;
 import dev.strongroom.vault.internal.Login;
+import dev.strongroom.vault.internal.Loopback;
 import dev.strongroom.vault.internal.Transport;
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,6 +21,9 @@ import java.util.Optional;
  * wiping them makes the configuration unusable for new logins.
  */
 public final class VaultConfig {
+  /** The default bound on a response body: 32 MiB. */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
+
   /** Where Kubernetes mounts the service account token. */
   public static final Path DEFAULT_JWT_FILE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
@@ -35,6 +39,8 @@ public final class VaultConfig {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Clock clock;
+  private final long maxResponseBytes;
+  private final boolean plainHttpAllowed;
   private final String authMethod;
   private final Login login;
 
@@ -50,6 +56,8 @@ public final class VaultConfig {
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff = b.maxBackoff;
     this.clock = b.clock;
+    this.maxResponseBytes = b.maxResponseBytes;
+    this.plainHttpAllowed = b.plainHttpAllowed;
     this.authMethod = b.authMethod;
     this.login = b.login;
   }
@@ -104,6 +112,11 @@ public final class VaultConfig {
     return maxAttempts;
   }
 
+  /** The largest response body the client reads; a longer one fails the call. */
+  public long maxResponseBytes() {
+    return maxResponseBytes;
+  }
+
   Transport transport() {
     return new Transport(
         address,
@@ -114,7 +127,8 @@ public final class VaultConfig {
         maxAttempts,
         Backoff.of(initialBackoff, maxBackoff),
         clock,
-        Transport.Sleeper.threadSleep());
+        Transport.Sleeper.threadSleep(),
+        maxResponseBytes);
   }
 
   Login login() {
@@ -137,6 +151,9 @@ public final class VaultConfig {
         + requestTimeout
         + ", deadline="
         + deadline
+        + ", maxResponseBytes="
+        + maxResponseBytes
+        + (plainHttpAllowed ? ", insecureHttp" : "")
         + ", maxAttempts="
         + maxAttempts
         + "]";
@@ -155,6 +172,8 @@ public final class VaultConfig {
     private Duration initialBackoff = Duration.ofMillis(100);
     private Duration maxBackoff = Duration.ofSeconds(2);
     private Clock clock = Clock.systemUTC();
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+    private boolean plainHttpAllowed;
     private String authMethod;
     private Login login;
 
@@ -231,6 +250,30 @@ public final class VaultConfig {
       return this;
     }
 
+    /**
+     * The largest response body read from the server; default {@value
+     * VaultConfig#DEFAULT_MAX_RESPONSE_BYTES} bytes (32 MiB). A longer answer fails the call with a
+     * {@link dev.strongroom.exception.StrongroomException} that names the bound; the client stops
+     * reading it at the bound (or at once when the server declares a longer length).
+     */
+    public Builder maxResponseBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("expected a positive maxResponseBytes but was " + bytes);
+      }
+      this.maxResponseBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Allows a plain {@code http} address that is not a loopback address. Without it, such an
+     * address is refused: the token would travel in clear. Loopback addresses ({@code 127.0.0.0/8},
+     * {@code ::1}, {@code localhost}) never need it.
+     */
+    public Builder allowPlainHttp() {
+      this.plainHttpAllowed = true;
+      return this;
+    }
+
     /** Authenticates with {@code token}, renewing it when it is renewable. */
     public Builder token(SecretValue token) {
       return auth("token", Login.token(token));
@@ -257,6 +300,16 @@ public final class VaultConfig {
      * @throws IllegalStateException if no authentication method was set
      */
     public VaultConfig build() {
+      if ("http".equalsIgnoreCase(address.getScheme())
+          && !plainHttpAllowed
+          && !Loopback.is(address.getHost())) {
+        throw new IllegalArgumentException(
+            "expected https for the non-loopback host "
+                + address.getHost()
+                + ": plain http would send the token in clear; use tls=true, or set"
+                + " insecure_http=true (URI) / allowPlainHttp() (builder) if a trusted proxy"
+                + " terminates TLS");
+      }
       if (login == null) {
         throw new IllegalStateException(
             "expected an authentication method (token, tokenFile, appRole or kubernetes) but"

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param backoff the wait between attempts
  * @param clock the clock for deadlines and token expiry
  * @param sleeper how to wait between attempts
+ * @param maxResponseBytes the largest response body read; a longer one fails the call
  */
 public record Transport(
     URI address,
@@ -29,7 +30,8 @@ public record Transport(
     int maxAttempts,
     Backoff backoff,
     Clock clock,
-    Sleeper sleeper) {
+    Sleeper sleeper,
+    long maxResponseBytes) {
 
   /** Checks the fields. */
   public Transport {
@@ -39,6 +41,10 @@ public record Transport(
     Objects.requireNonNull(backoff, "backoff");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(sleeper, "sleeper");
+    if (maxResponseBytes < 1) {
+      throw new IllegalArgumentException(
+          "expected maxResponseBytes >= 1 but was " + maxResponseBytes);
+    }
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("expected maxAttempts >= 1 but was " + maxAttempts);
     }

@@ -142,7 +142,8 @@ public final class VaultHttp {
       try {
         HttpResponse<byte[]> answer =
             client.send(
-                request(method, path, payload, token), HttpResponse.BodyHandlers.ofByteArray());
+                request(method, path, payload, token),
+                BoundedBody.handler(transport.maxResponseBytes()));
         Response response = new Response(answer.statusCode(), parse(answer.body()));
         log.trace("vault {} {} -> {} (attempt {})", method, path, response.status(), attempt);
         if (!retryable(response.status())) {
@@ -154,6 +155,16 @@ public final class VaultHttp {
         throw new BackendUnavailableException(
             "vault " + method + " " + path + ": TLS handshake failed", e);
       } catch (IOException e) {
+        if (BoundedBody.tooLarge(e)) {
+          throw new StrongroomException(
+              "vault "
+                  + method
+                  + " "
+                  + path
+                  + ": the response body is over "
+                  + transport.maxResponseBytes()
+                  + " bytes (the bound set by max_response_bytes / maxResponseBytes)");
+        }
         if (e.getCause() instanceof SSLException) {
           throw new BackendUnavailableException(
               "vault " + method + " " + path + ": TLS handshake failed", e);
