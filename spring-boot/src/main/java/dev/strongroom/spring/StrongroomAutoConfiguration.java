@@ -51,11 +51,13 @@ public class StrongroomAutoConfiguration {
     return new SecretRefresher(room, environment, publisher);
   }
 
-  /** The secrets health and metrics watch: every imported one. */
-  static Supplier<Collection<String>> watched(ConfigurableEnvironment environment) {
+  /** The secrets health and metrics watch: every imported one and {@code health.secrets}. */
+  static Supplier<Collection<String>> watched(
+      ConfigurableEnvironment environment, StrongroomProperties properties) {
     return () -> {
       Set<String> names = new LinkedHashSet<>();
       SecretRefresher.sources(environment).forEach(s -> names.addAll(s.secrets()));
+      names.addAll(properties.getHealth().getSecrets());
       return names;
     };
   }
@@ -71,7 +73,7 @@ public class StrongroomAutoConfiguration {
         StrongroomProperties properties,
         ConfigurableEnvironment environment) {
       return new StrongroomHealthIndicator(
-          room, monitor, watched(environment), properties.healthMaxStaleness());
+          room, monitor, watched(environment, properties), properties.healthMaxStaleness());
     }
   }
 
@@ -81,8 +83,11 @@ public class StrongroomAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     StrongroomMetrics strongroomMetrics(
-        Strongroom room, AuditMonitor monitor, ConfigurableEnvironment environment) {
-      return new StrongroomMetrics(room, monitor, watched(environment));
+        Strongroom room,
+        AuditMonitor monitor,
+        StrongroomProperties properties,
+        ConfigurableEnvironment environment) {
+      return new StrongroomMetrics(room, monitor, watched(environment, properties));
     }
   }
 }

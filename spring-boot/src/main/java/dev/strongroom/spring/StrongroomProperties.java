@@ -2,6 +2,7 @@ package dev.strongroom.spring;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code strongroom.*} settings: where the backend is, who the room acts for, the audit file,
@@ -17,8 +18,10 @@ import java.time.Duration;
  * strongroom.audit.file=/var/log/app/strongroom-audit.jsonl
  * strongroom.audit.chain-key-env=STRONGROOM_AUDIT_KEY
  * strongroom.health.max-staleness=2m
+ * strongroom.health.secrets=api/token
  * </pre>
  */
+@ConfigurationProperties("strongroom")
 public class StrongroomProperties {
   /** The backend URI, such as {@code file:/var/lib/app/strongroom} or {@code vault://host:8200}. */
   private String uri;
@@ -81,6 +84,17 @@ public class StrongroomProperties {
      * twice {@code strongroom.refresh} if not set.
      */
     private Duration maxStaleness;
+
+    /** Secrets to watch besides the imported ones, such as those read through the room. */
+    private java.util.List<String> secrets = new java.util.ArrayList<>();
+
+    public java.util.List<String> getSecrets() {
+      return secrets;
+    }
+
+    public void setSecrets(java.util.List<String> secrets) {
+      this.secrets = secrets;
+    }
 
     public Duration getMaxStaleness() {
       return maxStaleness;
