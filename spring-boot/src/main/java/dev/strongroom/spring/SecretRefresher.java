@@ -17,7 +17,8 @@ import org.springframework.core.env.PropertySource;
  * the environment with {@link Strongroom#onChange}, and on a change re-reads CURRENT with its
  * version from the backend (so a late or repeated notification can never move a property back),
  * updates the property source and publishes a {@link StrongroomSecretChangedEvent}. Events are
- * published on the room's listener thread. Thread-safe.
+ * published on the room's listener thread (and, for a version written between the import and the
+ * start of the watch, on the thread that starts the context). Thread-safe.
  */
 final class SecretRefresher implements SmartInitializingSingleton, DisposableBean {
   private static final Logger LOG = LoggerFactory.getLogger(SecretRefresher.class);
@@ -50,7 +51,21 @@ final class SecretRefresher implements SmartInitializingSingleton, DisposableBea
     for (StrongroomPropertySource source : sources(environment)) {
       for (String name : source.secrets()) {
         watches.add(room.onChange(name, (n, version, value) -> refresh(source, name)));
+        prime(name);
+        refresh(source, name); // a version written since the import was read
       }
+    }
+  }
+
+  /**
+   * Puts {@code name} in the room's cache: the room announces a version only when it replaces a
+   * cached one (issue 16), so an uncached secret's first change would go unheard.
+   */
+  private void prime(String name) {
+    try {
+      room.secret(name).wipe();
+    } catch (StrongroomException | IllegalStateException e) {
+      LOG.warn("could not read imported secret '{}': {}", name, e.getClass().getSimpleName());
     }
   }
 

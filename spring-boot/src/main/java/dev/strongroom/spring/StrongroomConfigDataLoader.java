@@ -22,7 +22,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * room is built once per application from the {@code strongroom.*} properties known at import time,
  * kept in the bootstrap context, and handed to the application context as its {@code strongroom}
  * bean (closed with the context). A secret that does not exist fails start-up with Spring's "config
- * data resource ... does not exist" naming the secret, unless the import is {@code optional:}.
+ * data resource ... cannot be found" naming the secret, unless the import is {@code optional:}.
  * Registered in {@code META-INF/spring.factories}; stateless and thread-safe.
  */
 public final class StrongroomConfigDataLoader
