@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -55,6 +56,24 @@ class StrongroomAutoConfigurationTest {
               assertEquals(CANARY, room.secret("db/password").copyUtf8String());
               assertTrue(context.containsBean("strongroomHealthIndicator"));
               assertTrue(context.containsBean("strongroomMetrics"));
+            });
+  }
+
+  @Test
+  void withoutActuatorOrMicrometer_theRoomStillComesUp() throws Exception {
+    runner
+        .withClassLoader(
+            new FilteredClassLoader(
+                io.micrometer.core.instrument.MeterRegistry.class,
+                org.springframework.boot.health.contributor.HealthIndicator.class))
+        .withPropertyValues("strongroom.uri=" + Stores.fileStore(dir))
+        .run(
+            context -> {
+              assertTrue(
+                  context.getStartupFailure() == null, String.valueOf(context.getStartupFailure()));
+              assertTrue(context.containsBean("strongroom"));
+              assertFalse(context.containsBean("strongroomHealthIndicator"));
+              assertFalse(context.containsBean("strongroomMetrics"));
             });
   }
 
