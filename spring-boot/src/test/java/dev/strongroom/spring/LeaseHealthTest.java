@@ -133,9 +133,14 @@ class LeaseHealthTest {
                       .get("leases")
                       .toString()
                       .contains("database/creds/app"));
-              assertTrue(
-                  meters.get("strongroom.lease.events").tag("event", "failed").counter().count()
-                      >= 1);
+              // the metrics listener runs after the health one on the lease thread: wait for it too
+              await(
+                  "a failed lease event counted",
+                  () -> {
+                    var failed =
+                        meters.find("strongroom.lease.events").tag("event", "failed").counter();
+                    return failed != null && failed.count() >= 1;
+                  });
 
               LEASES.failing = false;
               await("health UP again", () -> health.health().getStatus().equals(Status.UP));
