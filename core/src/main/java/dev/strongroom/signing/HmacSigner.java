@@ -32,7 +32,9 @@ import javax.crypto.spec.SecretKeySpec;
  * }</pre>
  *
  * <p>CURRENT is the value the room serves (its cache, refreshed as configured); PREVIOUS and the
- * time CURRENT was written are read from the backend once per change of CURRENT. The window runs
+ * time CURRENT was written are read from the backend once per change of CURRENT. A signature that
+ * matches nothing makes the signer re-read the backend, at most once a second, and accept a CURRENT
+ * newer than the room's cache (another instance rotated and already signs with it). The window runs
  * from the moment the backend wrote CURRENT. Comparisons are constant-time, and every accepted key
  * is tried on every call, so timing tells nothing about which key matched.
  *
@@ -56,6 +58,9 @@ public final class HmacSigner {
     }
   }
 
+  /** How often at most a signature that matches nothing makes the signer ask the backend again. */
+  static final Duration RECHECK = Duration.ofSeconds(1);
+
   private static final List<String> ALGORITHMS = List.of("HmacSHA256", "HmacSHA384", "HmacSHA512");
 
   private final Strongroom room;
@@ -65,6 +70,7 @@ public final class HmacSigner {
   private final Clock clock;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private State state; // guarded by lock
+  private Instant lastRecheck; // guarded by this
 
   private HmacSigner(
       Strongroom room, String name, String algorithm, Duration overlap, Clock clock) {
@@ -119,18 +125,39 @@ public final class HmacSigner {
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(signature, "signature");
     try (SecretValue served = room.secret(name)) {
-      while (true) {
-        lock.readLock().lock();
-        try {
-          if (state != null && state.current.equalsSecret(served)) {
-            return match(state, message, signature);
-          }
-        } finally {
-          lock.readLock().unlock();
-        }
-        reload(served);
+      Match match = match(served, message, signature, false);
+      if (match != Match.NONE || !recheckDue()) {
+        return match;
       }
+      // Perhaps signed with a version newer than the room's cache: ask the backend, at most once
+      // per RECHECK whatever the traffic, so invalid signatures cannot flood the backend.
+      return match(served, message, signature, true);
     }
+  }
+
+  private Match match(SecretValue served, byte[] message, byte[] signature, boolean force) {
+    boolean forced = force;
+    while (true) {
+      lock.readLock().lock();
+      try {
+        if (!forced && state != null && state.current.equalsSecret(served)) {
+          return match(state, message, signature);
+        }
+      } finally {
+        lock.readLock().unlock();
+      }
+      reload(served, forced);
+      forced = false;
+    }
+  }
+
+  private synchronized boolean recheckDue() {
+    Instant now = clock.instant();
+    if (lastRecheck != null && now.isBefore(lastRecheck.plus(RECHECK))) {
+      return false;
+    }
+    lastRecheck = now;
+    return true;
   }
 
   private Match match(State s, byte[] message, byte[] signature) {
@@ -146,11 +173,14 @@ public final class HmacSigner {
     return previous && open ? Match.PREVIOUS : Match.NONE;
   }
 
-  /** Replaces the state for a new CURRENT {@code served}; the old state's copies are wiped. */
-  private void reload(SecretValue served) {
+  /**
+   * Replaces the state for a new CURRENT {@code served} (or, if {@code force}, re-reads it); the
+   * old state's copies are wiped.
+   */
+  private void reload(SecretValue served, boolean force) {
     lock.writeLock().lock();
     try {
-      if (state == null || !state.current.equalsSecret(served)) {
+      if (force || state == null || !state.current.equalsSecret(served)) {
         State fresh = load(served.apply(SecretValue::of));
         if (state != null) {
           state.wipe();

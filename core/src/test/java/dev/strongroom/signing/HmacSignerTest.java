@@ -10,7 +10,9 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Strongroom;
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.signing.HmacSigner.Match;
+import dev.strongroom.spi.Backend;
 import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testing.NonClosingBackend;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -107,6 +109,36 @@ class HmacSignerTest {
     assertEquals(Match.NONE, signer.verify(BODY, new byte[0]));
     assertEquals(Match.NONE, signer.verify(BODY, java.util.Arrays.copyOf(good, 16)));
     assertFalse(Match.NONE.valid());
+  }
+
+  @Test
+  void keyRotatedByAnotherInstance_acceptedBeforeThisRoomsCacheRefreshes_recheckRateLimited()
+      throws Exception {
+    Backend shared = MemoryBackend.create(clock);
+    try (Strongroom here = slowRoom(shared);
+        Strongroom there = slowRoom(shared)) {
+      here.put(NAME, SecretValue.ofUtf8("key-one"));
+      HmacSigner verifier = HmacSigner.of(here, NAME, "HmacSHA256", OVERLAP, clock);
+      assertEquals(Match.CURRENT, verifier.verify(BODY, hmac("key-one", BODY)));
+      assertEquals(Match.NONE, verifier.verify(BODY, hmac("attacker", BODY))); // uses the recheck
+      there.put(NAME, SecretValue.ofUtf8("key-two")); // the other instance rotates and signs
+      // within the same second the recheck is spent: the cached CURRENT is all this room knows
+      assertEquals(Match.NONE, verifier.verify(BODY, hmac("key-two", BODY)));
+      clock.advance(HmacSigner.RECHECK);
+      assertEquals(Match.CURRENT, verifier.verify(BODY, hmac("key-two", BODY)));
+      assertEquals(Match.CURRENT, verifier.verify(BODY, hmac("key-one", BODY)));
+      assertEquals("key-one", here.secret(NAME).copyUtf8String()); // the cache still lags
+    }
+  }
+
+  private Strongroom slowRoom(Backend shared) {
+    return Strongroom.builder()
+        .backend(NonClosingBackend.of(shared))
+        .clock(clock)
+        .executor(Runnable::run)
+        .refreshAfter(Duration.ofHours(1))
+        .maxStaleness(Duration.ofHours(2))
+        .build();
   }
 
   @Test
