@@ -94,6 +94,76 @@ class ListenerOrderingPropertiesTest {
     }
   }
 
+  enum Step {
+    REGISTER,
+    HERE,
+    ELSEWHERE,
+    TICK,
+    PUMP
+  }
+
+  @Provide
+  Arbitrary<List<Step>> steps() {
+    return Arbitraries.of(Step.class).list().ofMinSize(1).ofMaxSize(16);
+  }
+
+  /**
+   * As {@link #listeners_getEveryVersionInOrder}, but the room's background work (refreshes,
+   * removal notifications, listener calls) is queued and run one task at a time when the model says
+   * {@code PUMP}, so jqwik explores how it interleaves with writes and registrations; everything
+   * still queued runs at the end.
+   */
+  @Disabled("fails today: issue 16 — enable after the facade fix")
+  @Property(tries = 300)
+  void listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
+      @ForAll("steps") List<Step> steps) {
+    MutableClock clock = MutableClock.create();
+    Backend shared = MemoryBackend.create(clock);
+    java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>();
+    try (Strongroom room = room(shared, clock, queue::add);
+        Strongroom other = room(shared, clock, Runnable::run)) {
+      List<Watch> watches = new ArrayList<>();
+      long latest = 0;
+      for (Step step : steps) {
+        switch (step) {
+          case REGISTER -> {
+            Watch w = new Watch(latest);
+            watches.add(w);
+            room.onChange(NAME, (n, version, value) -> w.seen.add(version));
+          }
+          case HERE, ELSEWHERE -> {
+            Strongroom writer = step == Step.HERE ? room : other;
+            latest = writer.put(NAME, SecretValue.ofUtf8("v" + (latest + 1))).version();
+            if (step == Step.HERE) {
+              for (Watch w : watches) {
+                w.mustSee.add(latest);
+              }
+            }
+          }
+          case TICK -> tick(room, clock, latest);
+          case PUMP -> {
+            Runnable task = queue.poll();
+            if (task != null) {
+              task.run();
+            }
+          }
+        }
+      }
+      drain(queue);
+      tick(room, clock, latest);
+      drain(queue);
+      for (Watch w : watches) {
+        check(w, latest, steps);
+      }
+    }
+  }
+
+  private static void drain(java.util.ArrayDeque<Runnable> queue) {
+    for (int i = 0; i < 10_000 && !queue.isEmpty(); i++) {
+      queue.poll().run();
+    }
+  }
+
   // Named cases; the first is the smallest failing case jqwik found on today's code.
 
   // Fails today: no listener hears version 1, since the first write inserts the cache entry
@@ -133,6 +203,36 @@ class ListenerOrderingPropertiesTest {
         List.of(Action.HERE, Action.TICK, Action.REGISTER, Action.ELSEWHERE, Action.HERE));
   }
 
+  // Smallest failing cases jqwik found with deferred background work (found with the version-1
+  // rule relaxed, one rule at a time), each a separate bug of today's code:
+
+  // Quick writes through the room collapse: each deferred removal notification announces the
+X
+  @Disabled("fails today: issue 16 — enable after the facade fix")
+  @Example
+  void deferred_quickWritesHere_everyVersionDelivered() {
+    listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
+        List.of(Step.HERE, Step.REGISTER, Step.HERE, Step.HERE, Step.HERE));
+  }
+
+  // A version that enters the cache by insertion is never announced, whatever its number: v1
+  // written elsewhere, v2 written here into an empty cache, then nothing (saw []).
+  @Disabled("fails today: issue 16 — enable after the facade fix")
+  @Example
+  void deferred_firstCachedVersion_isDelivered() {
+    listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
+        List.of(Step.REGISTER, Step.ELSEWHERE, Step.HERE));
+  }
+
+  // Registered when the latest version is v3 (written by another room), the listener first gets
+  // the older v2, from this room's deferred notification of its own write (saw [2, 3]).
+  @Disabled("fails today: issue 16 — enable after the facade fix")
+  @Example
+  void deferred_registeredAfterAWrite_neverGetsAnOlderVersion() {
+    listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
+        List.of(Step.HERE, Step.HERE, Step.ELSEWHERE, Step.REGISTER));
+  }
+
   private static void tick(Strongroom room, MutableClock clock, long latest) {
     clock.advance(REFRESH.plusSeconds(1));
     if (latest > 0) {
@@ -141,7 +241,7 @@ class ListenerOrderingPropertiesTest {
     }
   }
 
-  private static void check(Watch w, long latest, List<Action> actions) {
+  private static void check(Watch w, long latest, List<?> actions) {
     List<Long> seen = List.copyOf(w.seen);
     String where = "actions " + actions + ", registered at v" + w.registeredAt + ", saw " + seen;
     for (int i = 1; i < seen.size(); i++) {
@@ -160,10 +260,15 @@ class ListenerOrderingPropertiesTest {
   }
 
   private static Strongroom room(Backend shared, MutableClock clock) {
+    return room(shared, clock, Runnable::run);
+  }
+
+  private static Strongroom room(
+      Backend shared, MutableClock clock, java.util.concurrent.Executor executor) {
     return Strongroom.builder()
         .backend(NonClosingBackend.of(shared))
         .clock(clock)
-        .executor(Runnable::run)
+        .executor(executor)
         .refreshAfter(REFRESH)
         .build();
   }
