@@ -207,7 +207,7 @@ class ListenerOrderingPropertiesTest {
   // rule relaxed, one rule at a time), each a separate bug of today's code:
 
   // Quick writes through the room collapse: each deferred removal notification announces the
-X
+  // cache's entry at the time it runs (registered at v1, then v2, v3, v4: saw only [4]).
   @Disabled("fails today: issue 16 — enable after the facade fix")
   @Example
   void deferred_quickWritesHere_everyVersionDelivered() {
