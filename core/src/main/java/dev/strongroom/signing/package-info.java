@@ -1,0 +1,6 @@
+/**
+ * Signatures under a rotating signing secret: {@link dev.strongroom.signing.HmacSigner} signs with
+ * CURRENT and verifies against CURRENT and, during an overlap window after a rotation, PREVIOUS, so
+ * that rotating a webhook's signing key breaks no client.
+ */
+package dev.strongroom.signing;
