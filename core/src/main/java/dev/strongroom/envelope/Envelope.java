@@ -28,8 +28,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -67,8 +71,18 @@ public final class Envelope {
   private final long maxAgeMillis;
   private final Cache<ByteBuffer, DataKeyMaterial> decryptionKeys;
 
-  /** The encryption DEK in use; replaced under {@code this} lock, so a miss is one KEK call. */
+  /**
+   * The encryption DEK in use; replaced under {@link #encryptionKeyLock}, so a miss is one KEK
+   * call. A lock, not a monitor: the KEK call is I/O, and a virtual thread blocked in I/O while
+   * holding a monitor pins its carrier on JDK 21 to 23.
+   */
   private volatile DataKeyMaterial encryptionKey;
+
+  private final ReentrantLock encryptionKeyLock = new ReentrantLock();
+
+  /** Unwraps under way, by cache key: concurrent misses for one DEK wait for one KEK call. */
+  private final ConcurrentHashMap<ByteBuffer, CompletableFuture<DataKeyMaterial>> unwrapping =
+      new ConcurrentHashMap<>();
 
   /** The decryption entry used last: the hot path compares header bytes, allocating nothing. */
   private volatile DecryptionEntry lastDecryption;
@@ -322,8 +336,11 @@ public final class Envelope {
 
   /** Forgets every cached DEK; the next message makes or unwraps a fresh one. */
   public void invalidateCaches() {
-    synchronized (this) {
+    encryptionKeyLock.lock();
+    try {
       encryptionKey = null;
+    } finally {
+      encryptionKeyLock.unlock();
     }
     lastDecryption = null;
     decryptionKeys.invalidateAll();
@@ -363,13 +380,18 @@ public final class Envelope {
    * Single flight: the first thread to find {@code exhausted} in use makes the new DEK; threads
    * that queued behind it on the lock take that one.
    */
-  private synchronized DataKeyMaterial replaceEncryptionKey(DataKeyMaterial exhausted) {
-    DataKeyMaterial current = encryptionKey;
-    if (current == null || current == exhausted) {
-      current = newEncryptionMaterial();
-      encryptionKey = current;
+  private DataKeyMaterial replaceEncryptionKey(DataKeyMaterial exhausted) {
+    encryptionKeyLock.lock();
+    try {
+      DataKeyMaterial current = encryptionKey;
+      if (current == null || current == exhausted) {
+        current = newEncryptionMaterial();
+        encryptionKey = current;
+      }
+      return current;
+    } finally {
+      encryptionKeyLock.unlock();
     }
-    return current;
   }
 
   private static byte[] streamContext(byte[] header, EncryptionContext context) {
@@ -427,11 +449,51 @@ public final class Envelope {
         if (material != null) {
           decryptionKeys.asMap().remove(key, material);
         }
-        material = decryptionKeys.get(key, k -> unwrap(ciphertext, header));
+        material = loadDecryptionKey(key, ciphertext, header);
       } while (reserve(material, length) < 0);
     }
     lastDecryption = new DecryptionEntry(key.array(), material);
     return material;
+  }
+
+  /**
+   * The cached materials under {@code key}, or one KEK unwrap for all concurrent callers (single
+   * flight). The KEK call runs outside any monitor ({@code Cache.get(key, loader)} would run it
+   * inside {@code ConcurrentHashMap.compute}, which holds the bin's monitor across the call and so
+   * pins a virtual thread's carrier on JDK 21 to 23, and blocks other keys in the same bin).
+   */
+  private DataKeyMaterial loadDecryptionKey(
+      ByteBuffer key, byte[] ciphertext, EnvelopeHeader header) {
+    DataKeyMaterial cached = decryptionKeys.getIfPresent(key);
+    if (cached != null) {
+      return cached;
+    }
+    CompletableFuture<DataKeyMaterial> mine = new CompletableFuture<>();
+    CompletableFuture<DataKeyMaterial> theirs = unwrapping.putIfAbsent(key, mine);
+    if (theirs != null) {
+      try {
+        return theirs.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause; // the typed failure of the one unwrap, as Caffeine's loader would throw it
+        }
+        throw e;
+      }
+    }
+    try {
+      DataKeyMaterial material = decryptionKeys.getIfPresent(key);
+      if (material == null) {
+        material = unwrap(ciphertext, header);
+        decryptionKeys.put(key, material);
+      }
+      mine.complete(material);
+      return material;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      unwrapping.remove(key, mine);
+    }
   }
 
   private DataKeyMaterial unwrap(byte[] headerBytes, EnvelopeHeader header) {
