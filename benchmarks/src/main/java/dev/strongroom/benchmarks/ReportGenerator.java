@@ -325,17 +325,23 @@ public final class ReportGenerator {
   private static Color color(String impl) {
     Color[] palette = {
       new Color(0xD62728), // strongroom: red, drawn thick
+      new Color(0xFF9896), // strongroomJdk
+      new Color(0xE377C2), // strongroomAccp
       Color.BLACK, // jcaReused: the ceiling
+      new Color(0x2CA02C), // jcaSliced
+      new Color(0x98DF8A), // accpRaw
       new Color(0x7F7F7F),
       new Color(0x1F77B4),
       new Color(0x17BECF),
       new Color(0xFF7F0E),
       new Color(0x8C564B),
       new Color(0xBCBD22),
-      new Color(0x9467BD)
+      new Color(0x9467BD),
+      new Color(0xAEC7E8), // tinkAeadAccp
+      new Color(0xFFBB78) // esdkCachedAccp
     };
     int i = List.of(Impls.ALL).indexOf(impl);
-    return i < 0 ? Color.PINK : palette[i];
+    return i < 0 ? Color.PINK : palette[i % palette.length];
   }
 
   private List<String> benchmarks() {
