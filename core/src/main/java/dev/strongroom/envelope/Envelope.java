@@ -9,6 +9,8 @@ import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.crypto.AesGcm;
 import dev.strongroom.internal.crypto.Cobblestone;
+import dev.strongroom.internal.crypto.Nonces;
+import dev.strongroom.internal.crypto.Snapshots;
 import dev.strongroom.internal.envelope.DataKeyMaterial;
 import dev.strongroom.internal.envelope.EnvelopeHeader;
 import dev.strongroom.internal.envelope.EnvelopeHeader.Recipient;
@@ -64,6 +66,9 @@ import javax.crypto.AEADBadTagException;
 public final class Envelope {
   private static final byte[] WRAP_AAD = "strongroom dek v1".getBytes(StandardCharsets.UTF_8);
 
+  /** Random 96-bit nonces stay safe for 2^32 messages under one key (NIST SP 800-38D, 8.3). */
+  static final long MAX_RANDOM_NONCES = 1L << 32;
+
   private final List<Kek> recipients;
   private final List<Kek> decryptionKeks;
   private final DataKeyCachePolicy policy;
@@ -93,6 +98,15 @@ public final class Envelope {
   private final LongAdder decryptMisses = new LongAdder();
   private final LongAdder kekCalls = new LongAdder();
 
+  /** Nonces: random (the default) or the message counter (format vectors only). */
+  private final boolean counterNonces;
+
+  /** Messages per encryption DEK: at most 2^32 with random nonces (NIST SP 800-38D, 8.3). */
+  private final long maxMessages;
+
+  /** Drops the encryption DEK before a CRaC checkpoint; null without org.crac. Held strongly. */
+  private final Object checkpointHook;
+
   private Envelope(Builder builder) {
     this.recipients = List.copyOf(builder.recipients);
     List<Kek> all = new ArrayList<>(recipients);
@@ -101,6 +115,10 @@ public final class Envelope {
     this.policy = builder.policy;
     this.clock = builder.clock;
     this.maxAgeMillis = policy.maxAge().toMillis();
+    this.counterNonces = builder.counterNonces;
+    this.maxMessages =
+        counterNonces ? policy.maxMessages() : Math.min(policy.maxMessages(), MAX_RANDOM_NONCES);
+    this.checkpointHook = Snapshots.onCheckpoint(this, Envelope::dropEncryptionKey);
     this.decryptionKeys =
         Caffeine.newBuilder()
             .maximumSize(policy.maxDecryptionKeys())
@@ -143,7 +161,7 @@ public final class Envelope {
     int bodyOffset = nonceOffset + AesGcm.NONCE_LENGTH;
     byte[] out = new byte[bodyOffset + plaintext.length + AesGcm.TAG_LENGTH];
     System.arraycopy(header, 0, out, 0, header.length);
-    writeLong(out, nonceOffset + 4, number);
+    writeNonce(out, nonceOffset, number);
     AesGcm.encrypt(
         material.aeadKey(),
         out,
@@ -403,8 +421,7 @@ public final class Envelope {
   }
 
   private long reserve(DataKeyMaterial material, long length) {
-    return material.reserve(
-        length, clock.millis(), maxAgeMillis, policy.maxMessages(), policy.maxBytes());
+    return material.reserve(length, clock.millis(), maxAgeMillis, maxMessages, policy.maxBytes());
   }
 
   private DataKeyMaterial newEncryptionMaterial() {
@@ -550,6 +567,52 @@ public final class Envelope {
     return kek.ref().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Writes the nonce of message {@code number} at {@code off}: 12 fresh random bytes, so that a
+   * process snapshot restored twice (CRaC, Lambda SnapStart, a cloned VM) with this DEK cached does
+   * not repeat a (DEK, nonce) pair in its copies, as a counter would. The counter still numbers the
+   * message against the DEK's limits. docs/FORMAT.md section 7.
+   */
+  private void writeNonce(byte[] out, int off, long number) {
+    if (counterNonces) {
+      writeLong(out, off + 4, number); // 4 zero bytes || u64 counter: the vectors' nonces
+    } else {
+      Nonces.fill(out, off);
+    }
+  }
+
+  /** Forgets the encryption DEK (a CRaC checkpoint is coming); decryption caches stay. */
+  private void dropEncryptionKey() {
+    encryptionKeyLock.lock();
+    try {
+      encryptionKey = null;
+    } finally {
+      encryptionKeyLock.unlock();
+    }
+  }
+
+  /**
+   * A copy of this envelope holding the same encryption DEK with the same usage counters: what a
+   * snapshot of the process, restored twice, holds twice. For tests only.
+   */
+  Envelope restoredCopy() {
+    Builder builder = new Builder();
+    builder.recipients.addAll(recipients);
+    builder.decryptOnly.addAll(decryptionKeks.subList(recipients.size(), decryptionKeks.size()));
+    builder.policy = policy;
+    builder.clock = clock;
+    builder.counterNonces = counterNonces;
+    Envelope copy = new Envelope(builder);
+    DataKeyMaterial current = encryptionKey;
+    copy.encryptionKey = current == null ? null : current.snapshotCopy();
+    return copy;
+  }
+
+  /** The registered CRaC resource (an {@code org.crac.Resource}), or null; for tests. */
+  Object checkpointHook() {
+    return checkpointHook;
+  }
+
   private static void writeLong(byte[] out, int off, long value) {
     for (int i = 7; i >= 0; i--) {
       out[off + i] = (byte) value;
@@ -563,8 +626,15 @@ public final class Envelope {
     private final List<Kek> decryptOnly = new ArrayList<>();
     private DataKeyCachePolicy policy = DataKeyCachePolicy.defaults();
     private Clock clock = Clock.systemUTC();
+    private boolean counterNonces;
 
     private Builder() {}
+
+    /** Counter nonces instead of random ones: deterministic output for the format vectors only. */
+    Builder counterNoncesForVectors() {
+      this.counterNonces = true;
+      return this;
+    }
 
     /**
      * Adds a recipient KEK. The first one generates the DEKs; every recipient's wrap is stored, and

@@ -117,6 +117,18 @@ public final class DataKeyMaterial {
     return number;
   }
 
+  /**
+   * An exact copy, usage counters included: what a process snapshot restored twice holds twice. For
+   * tests of nonce uniqueness across restored copies only.
+   */
+  public DataKeyMaterial snapshotCopy() {
+    DataKeyMaterial copy =
+        new DataKeyMaterial(aeadKey, streamKey.clone(), commitment, header, createdMillis);
+    copy.messages.set(messages.get());
+    copy.bytes.set(bytes.get());
+    return copy;
+  }
+
   /** Wipes what can be wiped; used when the owner closes. */
   public void wipe() {
     Arrays.fill(streamKey, (byte) 0);
