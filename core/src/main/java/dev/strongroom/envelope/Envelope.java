@@ -46,18 +46,19 @@ import javax.crypto.AEADBadTagException;
  * EncryptionContext}.
  *
  * <p>Design: a single-shot message is {@code header || nonce || AES-256-GCM(body) || tag}. The AES
- * key and a key commitment are derived from the DEK once (HKDF-SHA-256), and the nonce is the DEK's
- * message counter: unique because an encryption DEK is generated in this process, lives only in its
- * memory and is never reloaded to encrypt again (decryption caches are separate and never encrypt).
- * So the hot path is a volatile read, two atomic increments and one AES-GCM call on a per-thread
- * {@code Cipher}. An envelope encrypts under one DEK at a time, held in a volatile slot and
- * replaced under a lock (single flight); unwrapped DEKs live in a bounded Caffeine cache keyed by
- * the header that carries them, and the entry used last is compared byte for byte first, so a
- * decryption hit allocates nothing but its output. The associated data is the version, suite and
- * commitment plus the canonical context; recipients are not in it, which is what lets {@link
- * #rewrap} replace wrapped DEKs without touching the body, while the commitment still pins the one
- * DEK they may hold. Streams use the C2SP Cobblestone-256 construction under a key derived from the
- * DEK. The format is documented byte by byte in docs/FORMAT.md.
+ * key and a key commitment are derived from the DEK once (HKDF-SHA-256); the nonce is 12 random
+ * bytes per message, so that a process snapshot restored twice with the DEK cached repeats no (DEK,
+ * nonce) pair (an encryption DEK is made in this process and never reloaded to encrypt; before a
+ * CRaC checkpoint it is dropped). So the hot path is a volatile read, two atomic increments, 12
+ * random bytes and one AES-GCM call on a per-thread {@code Cipher} (sliced above 64 KiB, on ACCP
+ * where that is faster; see {@code AesGcm}). An envelope encrypts under one DEK at a time, held in
+ * a volatile slot and replaced under a lock (single flight); unwrapped DEKs live in a bounded
+ * Caffeine cache keyed by the header that carries them, and the entry used last is compared byte
+ * for byte first, so a decryption hit allocates nothing but its output. The associated data is the
+ * version, suite and commitment plus the canonical context; recipients are not in it, which is what
+ * lets {@link #rewrap} replace wrapped DEKs without touching the body, while the commitment still
+ * pins the one DEK they may hold. Streams use the C2SP Cobblestone-256 construction under a key
+ * derived from the DEK. The format is documented byte by byte in docs/FORMAT.md.
  *
  * <p>Thread-safe: one instance serves all threads of a service; concurrent misses for a DEK cause
  * one KEK call. Every integrity failure is an {@link InvalidCiphertextException} with one generic

@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  * carries, so no ciphertext decrypts under two keys.
  *
  * <p>Usage counters are atomic: {@link #reserve} hands out each message number once, which is what
- * makes the per-DEK counter nonce unique. Thread-safe.
+ * holds a DEK to its message and byte limits. Thread-safe.
  */
 public final class DataKeyMaterial {
   public static final int COMMITMENT_LENGTH = 32;
