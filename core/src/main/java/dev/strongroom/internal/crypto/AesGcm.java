@@ -310,22 +310,48 @@ public final class AesGcm {
   }
 
   /**
-   * The faster provider for a message of {@code length} bytes on this JDK, measured (not guessed):
-   * see the numbers in the comment inside. The JDK's provider unless ACCP is available.
+   * The faster provider for a message of {@code length} bytes on this JDK, as measured (the numbers
+   * are below); the JDK's provider unless ACCP is available.
    */
   static GcmProvider choose(int length, boolean encrypt) {
     if (!ACCP_AVAILABLE) {
       return GcmProvider.JDK;
     }
-    return length <= (encrypt ? ACCP_ENCRYPT_MAX : ACCP_DECRYPT_MAX)
-        ? GcmProvider.ACCP
-        : GcmProvider.JDK;
+    int from = encrypt ? ACCP_ENCRYPT_FROM : ACCP_DECRYPT_FROM;
+    return length >= from ? GcmProvider.ACCP : GcmProvider.JDK;
   }
 
   private static final boolean ACCP_AVAILABLE = GcmProvider.ACCP.available();
-  // Not yet measured on a quiet machine: the JDK's provider for every size until then.
-  private static final int ACCP_ENCRYPT_MAX = -1;
-  private static final int ACCP_DECRYPT_MAX = -1;
+
+  /*
+   * Where ACCP 2.4.1 is faster than this class on SunJCE (one call up to 64 KiB, slices above;
+   * decryption above 64 KiB in two sliced passes). Measured 2026-12-04 on a 2-vCPU Xeon (AES-NI,
+   * VAES, AVX-512) shared with other builds (load average 4 to 12, so single numbers are noisy):
+   * Envelope encrypt/decrypt in JMH (benchmarks impl=strongroomJdk vs strongroomAccp, 1 fork,
+   * 2x1 s warm-up, 3x1 s), and ProviderProbe (median thread CPU time of AesGcm alone, providers
+   * alternating, -Xbatch). A size goes to ACCP only where both agree. ACCP / JDK speed:
+   *
+   *   JDK 17           1 KiB  4 KiB  16 KiB  64 KiB  256 KiB  1 MiB
+   *   decrypt JMH      1.09   -      1.32    1.44    1.85     1.83
+   *   decrypt CPU      1.02   1.33   1.74    1.98    3.49     3.18
+   *   encrypt JMH      1.07   -      0.75    0.60    0.52     1.50
+   *   encrypt CPU      1.14   1.42   1.79    1.99    2.10     2.09
+   *   JDK 25
+   *   decrypt JMH      1.49   -      1.18    1.49    2.04     1.30
+   *   decrypt CPU      0.76   0.92   1.07    1.14    2.32     2.24
+   *   encrypt JMH      0.91   -      1.08    0.97    0.46     0.85
+   *   encrypt CPU      0.89   1.01   1.11    1.15    1.18     1.19
+   *
+   * So: decryption from 4 KiB on JDK 17 and from 16 KiB on JDK 25; encryption stays on SunJCE
+   * (ACCP's end-to-end encryption lost at 16 to 256 KiB in JMH on both JDKs although its raw CPU
+   * time is lower; unresolved). JDKs other than 17 and 25 are not measured: SunJCE only. A quiet
+   * machine must confirm these (the 1 KiB cells especially); -Dstrongroom.crypto.provider fixes
+   * the provider meanwhile.
+   */
+  private static final int FEATURE = Runtime.version().feature();
+  private static final int ACCP_ENCRYPT_FROM = Integer.MAX_VALUE;
+  private static final int ACCP_DECRYPT_FROM =
+      FEATURE == 17 ? 4096 : FEATURE == 25 ? 16384 : Integer.MAX_VALUE;
 
   static GcmProvider fromProperty(String value) {
     if (value == null || value.isBlank() || value.equalsIgnoreCase("auto")) {
