@@ -55,8 +55,6 @@ public final class AesGcm {
   private static final ThreadLocal<Cipher> ACCP_DECRYPT_CIPHER =
       ThreadLocal.withInitial(() -> newCipher(GcmProvider.ACCP));
   private static final ThreadLocal<Cipher> JDK_CTR = ThreadLocal.withInitial(AesGcm::newCtrCipher);
-  private static final ThreadLocal<byte[]> SLICE_SCRATCH =
-      ThreadLocal.withInitial(() -> new byte[SLICE_LENGTH + TAG_LENGTH]);
   private static final ThreadLocal<byte[]> AAD_SCRATCH =
       ThreadLocal.withInitial(() -> new byte[256]);
 
@@ -289,7 +287,8 @@ public final class AesGcm {
         key,
         new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOff, NONCE_LENGTH));
     updateAad(gcm, aad, aadOff, aadLen, extraAad);
-    byte[] scratch = SLICE_SCRATCH.get();
+    // Per call, not per thread: 10,000 virtual threads would otherwise keep 640 MiB of scratch.
+    byte[] scratch = new byte[Math.min(length, SLICE_LENGTH) + TAG_LENGTH];
     off = outOff;
     end = outOff + length;
     while (end - off > SLICE_LENGTH) {
