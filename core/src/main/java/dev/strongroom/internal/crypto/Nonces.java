@@ -4,8 +4,9 @@ import java.security.SecureRandom;
 
 /**
  * Random 96-bit AES-GCM nonces for single-shot messages, drawn per message from the platform's
- * {@link SecureRandom} (on Linux NativePRNG, which mixes fresh kernel randomness into every call,
- * so a process image restored twice draws different nonces in its copies). Thread-safe.
+ * {@link SecureRandom} (on Linux NativePRNG, which mixes kernel randomness buffered for at most 100
+ * ms into every call, so copies of a process image resumed later than that draw different nonces;
+ * docs/FORMAT.md section 7 has the exact conditions). Thread-safe.
  */
 public final class Nonces {
   private static final SecureRandom RANDOM = new SecureRandom();
