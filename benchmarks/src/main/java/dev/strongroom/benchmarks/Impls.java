@@ -1,5 +1,6 @@
 package dev.strongroom.benchmarks;
 
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import com.amazonaws.encryptionsdk.AwsCrypto;
 import com.amazonaws.encryptionsdk.CommitmentPolicy;
 import com.amazonaws.encryptionsdk.CryptoAlgorithm;
@@ -18,6 +19,8 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.envelope.Envelope;
 import dev.strongroom.envelope.Kek;
+import dev.strongroom.internal.crypto.AesGcm;
+import dev.strongroom.internal.crypto.GcmProvider;
 import dev.strongroom.kek.LocalKeyring;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -47,14 +50,20 @@ final class Impls {
   /** Every value of the {@code impl} parameter, ours first. */
   static final String[] ALL = {
     "strongroom",
+    "strongroomJdk",
+    "strongroomAccp",
     "jcaReused",
+    "jcaSliced",
+    "accpRaw",
     "jcaNewCipher",
     "tinkAead",
     "tinkEnvelope",
     "esdkCached",
     "esdkCachedSigning",
     "esdkUncached",
-    "bouncyCastle"
+    "bouncyCastle",
+    "tinkAeadAccp",
+    "esdkCachedAccp"
   };
 
   static final Map<String, String> CONTEXT_MAP = Map.of("purpose", "benchmark");
@@ -79,10 +88,29 @@ final class Impls {
   static Supplier<Codec> create(String impl) throws GeneralSecurityException {
     switch (impl) {
       case "strongroom":
+        AesGcm.prefer(null); // the measured per-size choice
+        return strongroom();
+      case "strongroomJdk":
+        AesGcm.prefer(GcmProvider.JDK);
+        return strongroom();
+      case "strongroomAccp":
+        AesGcm.prefer(GcmProvider.ACCP);
         return strongroom();
       case "jcaReused":
         SecretKey key = aesKey();
         return () -> new JcaReused(key);
+      case "jcaSliced":
+        SecretKey key3 = aesKey();
+        return () -> new JcaSliced(key3);
+      case "accpRaw":
+        SecretKey key4 = aesKey();
+        return () -> new AccpRaw(key4);
+      case "tinkAeadAccp":
+        installAccp();
+        return shared(tinkAead());
+      case "esdkCachedAccp":
+        installAccp();
+        return esdk(CryptoAlgorithm.ALG_AES_256_GCM_HKDF_SHA512_COMMIT_KEY, true);
       case "jcaNewCipher":
         SecretKey key2 = aesKey();
         return () -> new JcaNewCipher(key2);
@@ -103,6 +131,15 @@ final class Impls {
         throw new IllegalArgumentException(
             "expected one of " + Arrays.toString(ALL) + " but was " + impl);
     }
+  }
+
+  /**
+   * Makes ACCP the JVM's most preferred provider, so that peers that ask the JCA by name (Tink, the
+   * ESDK) run on it. JMH forks a JVM per trial, so this affects only the trial that asks.
+   */
+  private static void installAccp() {
+    AmazonCorrettoCryptoProvider.install();
+    AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
   }
 
   static byte[] randomBytes(int length) {
@@ -234,9 +271,19 @@ final class Impls {
 
     Cipher cipher() throws GeneralSecurityException {
       if (cipher == null) {
-        cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher = newCipher();
       }
       return cipher;
+    }
+
+    Cipher newCipher() throws GeneralSecurityException {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    }
+
+    /** Runs the initialised cipher over the message: one {@code doFinal}. */
+    int process(Cipher c, byte[] in, int inOff, int inLen, byte[] out, int outOff)
+        throws GeneralSecurityException {
+      return c.doFinal(in, inOff, inLen, out, outOff);
     }
 
     @Override
@@ -250,7 +297,7 @@ final class Impls {
       Cipher c = cipher();
       c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG * 8, out, 0, NONCE));
       c.updateAAD(CONTEXT_BYTES);
-      c.doFinal(plaintext, 0, plaintext.length, out, NONCE);
+      process(c, plaintext, 0, plaintext.length, out, NONCE);
       return out;
     }
 
@@ -260,8 +307,46 @@ final class Impls {
       Cipher c = cipher();
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG * 8, ciphertext, 0, NONCE));
       c.updateAAD(CONTEXT_BYTES);
-      c.doFinal(ciphertext, NONCE, ciphertext.length - NONCE, out, 0);
+      process(c, ciphertext, NONCE, ciphertext.length - NONCE, out, 0);
       return out;
+    }
+  }
+
+  /**
+   * Raw SunJCE fed in {@link #SLICE} slices: {@code update} calls and a last {@code doFinal}, the
+   * same bytes as one call. Decryption slices too (SunJCE buffers decryption updates until {@code
+   * doFinal}, so this measures what slicing does there).
+   */
+  private static final class JcaSliced extends JcaReused {
+    static final int SLICE = 64 * 1024;
+
+    JcaSliced(SecretKey key) {
+      super(key);
+    }
+
+    @Override
+    int process(Cipher c, byte[] in, int inOff, int inLen, byte[] out, int outOff)
+        throws GeneralSecurityException {
+      int written = 0;
+      int off = inOff;
+      int end = inOff + inLen;
+      while (end - off > SLICE) {
+        written += c.update(in, off, SLICE, out, outOff + written);
+        off += SLICE;
+      }
+      return written + c.doFinal(in, off, end - off, out, outOff + written);
+    }
+  }
+
+  /** Raw Amazon Corretto Crypto Provider (AWS-LC), one reused {@link Cipher} per thread. */
+  private static final class AccpRaw extends JcaReused {
+    AccpRaw(SecretKey key) {
+      super(key);
+    }
+
+    @Override
+    Cipher newCipher() throws GeneralSecurityException {
+      return Cipher.getInstance("AES/GCM/NoPadding", AmazonCorrettoCryptoProvider.INSTANCE);
     }
   }
 

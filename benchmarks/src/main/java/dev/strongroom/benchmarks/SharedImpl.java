@@ -18,14 +18,20 @@ public class SharedImpl {
   /** Which implementation; see {@link Impls#ALL}. */
   @Param({
     "strongroom",
+    "strongroomJdk",
+    "strongroomAccp",
     "jcaReused",
+    "jcaSliced",
+    "accpRaw",
     "jcaNewCipher",
     "tinkAead",
     "tinkEnvelope",
     "esdkCached",
     "esdkCachedSigning",
     "esdkUncached",
-    "bouncyCastle"
+    "bouncyCastle",
+    "tinkAeadAccp",
+    "esdkCachedAccp"
   })
   public String impl;
 

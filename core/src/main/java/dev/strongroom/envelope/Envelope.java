@@ -9,6 +9,8 @@ import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.crypto.AesGcm;
 import dev.strongroom.internal.crypto.Cobblestone;
+import dev.strongroom.internal.crypto.Nonces;
+import dev.strongroom.internal.crypto.Snapshots;
 import dev.strongroom.internal.envelope.DataKeyMaterial;
 import dev.strongroom.internal.envelope.EnvelopeHeader;
 import dev.strongroom.internal.envelope.EnvelopeHeader.Recipient;
@@ -28,8 +30,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.AEADBadTagException;
 
 /**
@@ -40,18 +46,19 @@ import javax.crypto.AEADBadTagException;
  * EncryptionContext}.
  *
  * <p>Design: a single-shot message is {@code header || nonce || AES-256-GCM(body) || tag}. The AES
- * key and a key commitment are derived from the DEK once (HKDF-SHA-256), and the nonce is the DEK's
- * message counter: unique because an encryption DEK is generated in this process, lives only in its
- * memory and is never reloaded to encrypt again (decryption caches are separate and never encrypt).
- * So the hot path is a volatile read, two atomic increments and one AES-GCM call on a per-thread
- * {@code Cipher}. An envelope encrypts under one DEK at a time, held in a volatile slot and
- * replaced under a lock (single flight); unwrapped DEKs live in a bounded Caffeine cache keyed by
- * the header that carries them, and the entry used last is compared byte for byte first, so a
- * decryption hit allocates nothing but its output. The associated data is the version, suite and
- * commitment plus the canonical context; recipients are not in it, which is what lets {@link
- * #rewrap} replace wrapped DEKs without touching the body, while the commitment still pins the one
- * DEK they may hold. Streams use the C2SP Cobblestone-256 construction under a key derived from the
- * DEK. The format is documented byte by byte in docs/FORMAT.md.
+ * key and a key commitment are derived from the DEK once (HKDF-SHA-256); the nonce is 12 random
+ * bytes per message, so that a process snapshot restored twice with the DEK cached repeats no (DEK,
+ * nonce) pair (an encryption DEK is made in this process and never reloaded to encrypt; before a
+ * CRaC checkpoint it is dropped). So the hot path is a volatile read, two atomic increments, 12
+ * random bytes and one AES-GCM call on a per-thread {@code Cipher} (sliced above 64 KiB, on ACCP
+ * where that is faster; see {@code AesGcm}). An envelope encrypts under one DEK at a time, held in
+ * a volatile slot and replaced under a lock (single flight); unwrapped DEKs live in a bounded
+ * Caffeine cache keyed by the header that carries them, and the entry used last is compared byte
+ * for byte first, so a decryption hit allocates nothing but its output. The associated data is the
+ * version, suite and commitment plus the canonical context; recipients are not in it, which is what
+ * lets {@link #rewrap} replace wrapped DEKs without touching the body, while the commitment still
+ * pins the one DEK they may hold. Streams use the C2SP Cobblestone-256 construction under a key
+ * derived from the DEK. The format is documented byte by byte in docs/FORMAT.md.
  *
  * <p>Thread-safe: one instance serves all threads of a service; concurrent misses for a DEK cause
  * one KEK call. Every integrity failure is an {@link InvalidCiphertextException} with one generic
@@ -60,6 +67,9 @@ import javax.crypto.AEADBadTagException;
 public final class Envelope {
   private static final byte[] WRAP_AAD = "strongroom dek v1".getBytes(StandardCharsets.UTF_8);
 
+  /** Random 96-bit nonces stay safe for 2^32 messages under one key (NIST SP 800-38D, 8.3). */
+  static final long MAX_RANDOM_NONCES = 1L << 32;
+
   private final List<Kek> recipients;
   private final List<Kek> decryptionKeks;
   private final DataKeyCachePolicy policy;
@@ -67,8 +77,18 @@ public final class Envelope {
   private final long maxAgeMillis;
   private final Cache<ByteBuffer, DataKeyMaterial> decryptionKeys;
 
-  /** The encryption DEK in use; replaced under {@code this} lock, so a miss is one KEK call. */
+  /**
+   * The encryption DEK in use; replaced under {@link #encryptionKeyLock}, so a miss is one KEK
+   * call. A lock, not a monitor: the KEK call is I/O, and a virtual thread blocked in I/O while
+   * holding a monitor pins its carrier on JDK 21 to 23.
+   */
   private volatile DataKeyMaterial encryptionKey;
+
+  private final ReentrantLock encryptionKeyLock = new ReentrantLock();
+
+  /** Unwraps under way, by cache key: concurrent misses for one DEK wait for one KEK call. */
+  private final ConcurrentHashMap<ByteBuffer, CompletableFuture<DataKeyMaterial>> unwrapping =
+      new ConcurrentHashMap<>();
 
   /** The decryption entry used last: the hot path compares header bytes, allocating nothing. */
   private volatile DecryptionEntry lastDecryption;
@@ -79,6 +99,15 @@ public final class Envelope {
   private final LongAdder decryptMisses = new LongAdder();
   private final LongAdder kekCalls = new LongAdder();
 
+  /** Nonces: random (the default) or the message counter (format vectors only). */
+  private final boolean counterNonces;
+
+  /** Messages per encryption DEK: at most 2^32 with random nonces (NIST SP 800-38D, 8.3). */
+  private final long maxMessages;
+
+  /** Drops the encryption DEK before a CRaC checkpoint; null without org.crac. Held strongly. */
+  private final Object checkpointHook;
+
   private Envelope(Builder builder) {
     this.recipients = List.copyOf(builder.recipients);
     List<Kek> all = new ArrayList<>(recipients);
@@ -87,6 +116,10 @@ public final class Envelope {
     this.policy = builder.policy;
     this.clock = builder.clock;
     this.maxAgeMillis = policy.maxAge().toMillis();
+    this.counterNonces = builder.counterNonces;
+    this.maxMessages =
+        counterNonces ? policy.maxMessages() : Math.min(policy.maxMessages(), MAX_RANDOM_NONCES);
+    this.checkpointHook = Snapshots.onCheckpoint(this, Envelope::dropEncryptionKey);
     this.decryptionKeys =
         Caffeine.newBuilder()
             .maximumSize(policy.maxDecryptionKeys())
@@ -129,7 +162,7 @@ public final class Envelope {
     int bodyOffset = nonceOffset + AesGcm.NONCE_LENGTH;
     byte[] out = new byte[bodyOffset + plaintext.length + AesGcm.TAG_LENGTH];
     System.arraycopy(header, 0, out, 0, header.length);
-    writeLong(out, nonceOffset + 4, number);
+    writeNonce(out, nonceOffset, number);
     AesGcm.encrypt(
         material.aeadKey(),
         out,
@@ -326,8 +359,11 @@ public final class Envelope {
 
   /** Forgets every cached DEK; the next message makes or unwraps a fresh one. */
   public void invalidateCaches() {
-    synchronized (this) {
+    encryptionKeyLock.lock();
+    try {
       encryptionKey = null;
+    } finally {
+      encryptionKeyLock.unlock();
     }
     lastDecryption = null;
     decryptionKeys.invalidateAll();
@@ -367,13 +403,18 @@ public final class Envelope {
    * Single flight: the first thread to find {@code exhausted} in use makes the new DEK; threads
    * that queued behind it on the lock take that one.
    */
-  private synchronized DataKeyMaterial replaceEncryptionKey(DataKeyMaterial exhausted) {
-    DataKeyMaterial current = encryptionKey;
-    if (current == null || current == exhausted) {
-      current = newEncryptionMaterial();
-      encryptionKey = current;
+  private DataKeyMaterial replaceEncryptionKey(DataKeyMaterial exhausted) {
+    encryptionKeyLock.lock();
+    try {
+      DataKeyMaterial current = encryptionKey;
+      if (current == null || current == exhausted) {
+        current = newEncryptionMaterial();
+        encryptionKey = current;
+      }
+      return current;
+    } finally {
+      encryptionKeyLock.unlock();
     }
-    return current;
   }
 
   private static byte[] streamContext(byte[] header, EncryptionContext context) {
@@ -385,8 +426,7 @@ public final class Envelope {
   }
 
   private long reserve(DataKeyMaterial material, long length) {
-    return material.reserve(
-        length, clock.millis(), maxAgeMillis, policy.maxMessages(), policy.maxBytes());
+    return material.reserve(length, clock.millis(), maxAgeMillis, maxMessages, policy.maxBytes());
   }
 
   private DataKeyMaterial newEncryptionMaterial() {
@@ -431,11 +471,51 @@ public final class Envelope {
         if (material != null) {
           decryptionKeys.asMap().remove(key, material);
         }
-        material = decryptionKeys.get(key, k -> unwrap(ciphertext, header));
+        material = loadDecryptionKey(key, ciphertext, header);
       } while (reserve(material, length) < 0);
     }
     lastDecryption = new DecryptionEntry(key.array(), material);
     return material;
+  }
+
+  /**
+   * The cached materials under {@code key}, or one KEK unwrap for all concurrent callers (single
+   * flight). The KEK call runs outside any monitor ({@code Cache.get(key, loader)} would run it
+   * inside {@code ConcurrentHashMap.compute}, which holds the bin's monitor across the call and so
+   * pins a virtual thread's carrier on JDK 21 to 23, and blocks other keys in the same bin).
+   */
+  private DataKeyMaterial loadDecryptionKey(
+      ByteBuffer key, byte[] ciphertext, EnvelopeHeader header) {
+    DataKeyMaterial cached = decryptionKeys.getIfPresent(key);
+    if (cached != null) {
+      return cached;
+    }
+    CompletableFuture<DataKeyMaterial> mine = new CompletableFuture<>();
+    CompletableFuture<DataKeyMaterial> theirs = unwrapping.putIfAbsent(key, mine);
+    if (theirs != null) {
+      try {
+        return theirs.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause; // the typed failure of the one unwrap, as Caffeine's loader would throw it
+        }
+        throw e;
+      }
+    }
+    try {
+      DataKeyMaterial material = decryptionKeys.getIfPresent(key);
+      if (material == null) {
+        material = unwrap(ciphertext, header);
+        decryptionKeys.put(key, material);
+      }
+      mine.complete(material);
+      return material;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      unwrapping.remove(key, mine);
+    }
   }
 
   private DataKeyMaterial unwrap(byte[] headerBytes, EnvelopeHeader header) {
@@ -504,6 +584,52 @@ public final class Envelope {
     return kek.ref().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Writes the nonce of message {@code number} at {@code off}: 12 fresh random bytes, so that a
+   * process snapshot restored twice (CRaC, Lambda SnapStart, a cloned VM) with this DEK cached does
+   * not repeat a (DEK, nonce) pair in its copies, as a counter would. The counter still numbers the
+   * message against the DEK's limits. docs/FORMAT.md section 7.
+   */
+  private void writeNonce(byte[] out, int off, long number) {
+    if (counterNonces) {
+      writeLong(out, off + 4, number); // 4 zero bytes || u64 counter: the vectors' nonces
+    } else {
+      Nonces.fill(out, off);
+    }
+  }
+
+  /** Forgets the encryption DEK (a CRaC checkpoint is coming); decryption caches stay. */
+  private void dropEncryptionKey() {
+    encryptionKeyLock.lock();
+    try {
+      encryptionKey = null;
+    } finally {
+      encryptionKeyLock.unlock();
+    }
+  }
+
+  /**
+   * A copy of this envelope holding the same encryption DEK with the same usage counters: what a
+   * snapshot of the process, restored twice, holds twice. For tests only.
+   */
+  Envelope restoredCopy() {
+    Builder builder = new Builder();
+    builder.recipients.addAll(recipients);
+    builder.decryptOnly.addAll(decryptionKeks.subList(recipients.size(), decryptionKeks.size()));
+    builder.policy = policy;
+    builder.clock = clock;
+    builder.counterNonces = counterNonces;
+    Envelope copy = new Envelope(builder);
+    DataKeyMaterial current = encryptionKey;
+    copy.encryptionKey = current == null ? null : current.snapshotCopy();
+    return copy;
+  }
+
+  /** The registered CRaC resource (an {@code org.crac.Resource}), or null; for tests. */
+  Object checkpointHook() {
+    return checkpointHook;
+  }
+
   private static void writeLong(byte[] out, int off, long value) {
     for (int i = 7; i >= 0; i--) {
       out[off + i] = (byte) value;
@@ -517,8 +643,15 @@ public final class Envelope {
     private final List<Kek> decryptOnly = new ArrayList<>();
     private DataKeyCachePolicy policy = DataKeyCachePolicy.defaults();
     private Clock clock = Clock.systemUTC();
+    private boolean counterNonces;
 
     private Builder() {}
+
+    /** Counter nonces instead of random ones: deterministic output for the format vectors only. */
+    Builder counterNoncesForVectors() {
+      this.counterNonces = true;
+      return this;
+    }
 
     /**
      * Adds a recipient KEK. The first one generates the DEKs; every recipient's wrap is stored, and

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -22,7 +23,11 @@ final class IssuedLeaseProvider implements LeaseProvider {
   private final Supplier<SecretValue> supplier;
   private final Duration ttl;
   private final Duration maxTtl;
-  private Instant maxEnd; // guarded by this
+
+  /** A lock, not a monitor: the supplier may do I/O (and pin a virtual thread's carrier). */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private Instant maxEnd; // guarded by lock
 
   IssuedLeaseProvider(
       Clock clock, String leaseId, Supplier<SecretValue> supplier, Duration ttl, Duration maxTtl) {
@@ -34,27 +39,37 @@ final class IssuedLeaseProvider implements LeaseProvider {
   }
 
   @Override
-  public synchronized LeasedSecret acquire(String path) {
-    if (maxEnd != null) {
-      throw new IllegalStateException(
-          "expected one grant of an issued lease but it was asked again");
+  public LeasedSecret acquire(String path) {
+    lock.lock();
+    try {
+      if (maxEnd != null) {
+        throw new IllegalStateException(
+            "expected one grant of an issued lease but it was asked again");
+      }
+      SecretValue value = Objects.requireNonNull(supplier.get(), "supplier returned null");
+      Instant now = clock.instant();
+      maxEnd = now.plus(maxTtl);
+      return LeasedSecret.of(
+          new Lease(leaseId, ttl, maxTtl, true, now), Map.of(LeaseManager.VALUE_FIELD, value));
+    } finally {
+      lock.unlock();
     }
-    SecretValue value = Objects.requireNonNull(supplier.get(), "supplier returned null");
-    Instant now = clock.instant();
-    maxEnd = now.plus(maxTtl);
-    return LeasedSecret.of(
-        new Lease(leaseId, ttl, maxTtl, true, now), Map.of(LeaseManager.VALUE_FIELD, value));
   }
 
   @Override
-  public synchronized Lease renew(String id, Duration increment) {
-    Instant now = clock.instant();
-    Duration remaining = Duration.between(now, maxEnd);
-    if ((remaining.isNegative() || remaining.isZero())) {
-      throw new LeaseExpiredException("issued lease " + id + " reached its maximum TTL");
+  public Lease renew(String id, Duration increment) {
+    lock.lock();
+    try {
+      Instant now = clock.instant();
+      Duration remaining = Duration.between(now, maxEnd);
+      if ((remaining.isNegative() || remaining.isZero())) {
+        throw new LeaseExpiredException("issued lease " + id + " reached its maximum TTL");
+      }
+      Duration granted = increment.compareTo(remaining) < 0 ? increment : remaining;
+      return new Lease(id, granted, maxTtl, true, now);
+    } finally {
+      lock.unlock();
     }
-    Duration granted = increment.compareTo(remaining) < 0 ? increment : remaining;
-    return new Lease(id, granted, maxTtl, true, now);
   }
 
   @Override

@@ -195,7 +195,9 @@ final class FormatVectorGenerator {
 
   private static Envelope envelope(String dekHex, boolean twoRecipients) {
     Envelope.Builder builder =
-        Envelope.builder().kek(Kek.of(StaticKek.generating(KEK_A_REF, KEK_A_HEX, dekHex, 1), "a"));
+        Envelope.builder()
+            .counterNoncesForVectors()
+            .kek(Kek.of(StaticKek.generating(KEK_A_REF, KEK_A_HEX, dekHex, 1), "a"));
     if (twoRecipients) {
       builder.kek(Kek.of(StaticKek.of(KEK_B_REF, KEK_B_HEX, 1000), "b"));
     }

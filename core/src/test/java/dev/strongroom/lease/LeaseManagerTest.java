@@ -33,6 +33,26 @@ class LeaseManagerTest {
   private final TestClock clock = new TestClock(START);
   private final FakeScheduler scheduler = new FakeScheduler(clock);
   private final FakeLeaseProvider provider = new FakeLeaseProvider(clock);
+
+  /** The supplier may do I/O (create a database user): no monitor may be held around it. */
+  @Test
+  void issue_fromSupplier_callsItHoldingNoMonitor() {
+    LeaseManager manager = manager(ZERO);
+    dev.strongroom.testing.MonitorProbe probe = new dev.strongroom.testing.MonitorProbe();
+    LeasedCredential credential =
+        manager.issue(
+            "jit",
+            () -> {
+              probe.check("supplier");
+              return SecretValue.ofUtf8("v");
+            },
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(5));
+
+    assertEquals(List.of(), probe.held());
+    credential.close();
+  }
+
   private final List<LeaseEvent> events = new CopyOnWriteArrayList<>();
 
   private LeaseManager manager(RandomGenerator random) {

@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  * carries, so no ciphertext decrypts under two keys.
  *
  * <p>Usage counters are atomic: {@link #reserve} hands out each message number once, which is what
- * makes the per-DEK counter nonce unique. Thread-safe.
+ * holds a DEK to its message and byte limits. Thread-safe.
  */
 public final class DataKeyMaterial {
   public static final int COMMITMENT_LENGTH = 32;
@@ -115,6 +115,18 @@ public final class DataKeyMaterial {
       return -1;
     }
     return number;
+  }
+
+  /**
+   * An exact copy, usage counters included: what a process snapshot restored twice holds twice. For
+   * tests of nonce uniqueness across restored copies only.
+   */
+  public DataKeyMaterial snapshotCopy() {
+    DataKeyMaterial copy =
+        new DataKeyMaterial(aeadKey, streamKey.clone(), commitment, header, createdMillis);
+    copy.messages.set(messages.get());
+    copy.bytes.set(bytes.get());
+    return copy;
   }
 
   /** Wipes what can be wiped; used when the owner closes. */

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import javax.crypto.AEADBadTagException;
@@ -19,7 +21,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Runs every Wycheproof AES-GCM vector with a 256-bit key and a 96-bit IV through AesGcm. */
+/**
+ * Runs every Wycheproof AES-GCM vector with a 256-bit key and a 96-bit IV through AesGcm, on every
+ * provider it can run on ({@link ProvidersUnderTest}), each message in one call and, where it is
+ * longer than a slice, sliced.
+ */
 class WycheproofAesGcmTest {
   private static final String FILE = "aes_gcm_test.json";
   private static final HexFormat HEX = HexFormat.of();
@@ -27,8 +33,13 @@ class WycheproofAesGcmTest {
   private static final AtomicInteger EXECUTED = new AtomicInteger();
 
   static Stream<Arguments> vectors() {
-    return matchingTests(WycheproofVectors.read(FILE))
-        .map(t -> Arguments.of(t.get("tcId").asInt(), t.get("comment").asText(), t));
+    List<JsonNode> tests = matchingTests(WycheproofVectors.read(FILE)).collect(Collectors.toList());
+    return ProvidersUnderTest.all().stream()
+        .flatMap(
+            p ->
+                tests.stream()
+                    .map(
+                        t -> Arguments.of(p, t.get("tcId").asInt(), t.get("comment").asText(), t)));
   }
 
   /** The tests of every group with keySize 256, ivSize 96 and tagSize 128. */
@@ -42,10 +53,10 @@ class WycheproofAesGcmTest {
         .flatMap(g -> StreamSupport.stream(g.get("tests").spliterator(), false));
   }
 
-  @ParameterizedTest(name = "tcId {0} {1}")
+  @ParameterizedTest(name = "{0} tcId {1} {2}")
   @MethodSource("vectors")
-  void aesGcm_wycheproofVector_matchesExpectedResult(int tcId, String comment, JsonNode test)
-      throws AEADBadTagException {
+  void aesGcm_wycheproofVector_matchesExpectedResult(
+      GcmProvider provider, int tcId, String comment, JsonNode test) throws AEADBadTagException {
     EXECUTED.incrementAndGet();
     SecretKey key = new SecretKeySpec(hex(test, "key"), "AES");
     byte[] iv = hex(test, "iv");
@@ -54,17 +65,40 @@ class WycheproofAesGcmTest {
     byte[] sealed = concat(hex(test, "ct"), hex(test, "tag"));
     switch (test.get("result").asText()) {
       case "valid":
-        byte[] encrypted = new byte[msg.length + AesGcm.TAG_LENGTH];
-        int n =
-            AesGcm.encrypt(key, iv, 0, aad, 0, aad.length, EMPTY, msg, 0, msg.length, encrypted, 0);
-        assertEquals(encrypted.length, n);
-        assertArrayEquals(sealed, encrypted, "ct || tag");
-        assertArrayEquals(msg, decrypt(key, iv, aad, sealed), "decrypted ct || tag");
+        for (boolean sliced : new boolean[] {false, true}) {
+          AesGcmSlicingPropertiesTest.forgetLastNonce(provider);
+          byte[] encrypted = new byte[msg.length + AesGcm.TAG_LENGTH];
+          int n =
+              AesGcm.encrypt(
+                  provider,
+                  sliced,
+                  key,
+                  iv,
+                  0,
+                  aad,
+                  0,
+                  aad.length,
+                  EMPTY,
+                  msg,
+                  0,
+                  msg.length,
+                  encrypted,
+                  0);
+          assertEquals(encrypted.length, n);
+          assertArrayEquals(sealed, encrypted, "ct || tag");
+        }
+        for (boolean sliced : AesGcmSlicingPropertiesTest.slicings(provider)) {
+          assertArrayEquals(
+              msg, decrypt(provider, sliced, key, iv, aad, sealed), "decrypted ct || tag");
+        }
         break;
       case "invalid":
         // With a 96-bit IV every invalid vector is a forgery (flag ModifiedTag): decryption must
         // reject it. Encryption-only problems (ZeroLengthIv and the like) need other IV sizes.
-        assertThrows(AEADBadTagException.class, () -> decrypt(key, iv, aad, sealed));
+        for (boolean sliced : AesGcmSlicingPropertiesTest.slicings(provider)) {
+          assertThrows(
+              AEADBadTagException.class, () -> decrypt(provider, sliced, key, iv, aad, sealed));
+        }
         break;
       default:
         throw new AssertionError("unexpected result " + test.get("result") + " in tcId " + tcId);
@@ -84,15 +118,32 @@ class WycheproofAesGcmTest {
 
   @AfterAll
   static void allMatchingVectors_afterRun_wereExecuted() {
-    long expected = matchingTests(WycheproofVectors.read(FILE)).count();
+    long expected =
+        matchingTests(WycheproofVectors.read(FILE)).count() * ProvidersUnderTest.all().size();
     assertTrue(expected > 0, "no AES-256-GCM vectors with a 96-bit IV in " + FILE);
     assertEquals(expected, EXECUTED.get(), "executed vectors");
   }
 
-  private static byte[] decrypt(SecretKey key, byte[] iv, byte[] aad, byte[] sealed)
+  private static byte[] decrypt(
+      GcmProvider provider, boolean sliced, SecretKey key, byte[] iv, byte[] aad, byte[] sealed)
       throws AEADBadTagException {
     byte[] out = new byte[Math.max(0, sealed.length - AesGcm.TAG_LENGTH)];
-    int n = AesGcm.decrypt(key, iv, 0, aad, 0, aad.length, EMPTY, sealed, 0, sealed.length, out, 0);
+    int n =
+        AesGcm.decrypt(
+            provider,
+            sliced,
+            key,
+            iv,
+            0,
+            aad,
+            0,
+            aad.length,
+            EMPTY,
+            sealed,
+            0,
+            sealed.length,
+            out,
+            0);
     assertEquals(out.length, n);
     return out;
   }

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link SecretStore} over a KV version 2 mount.
@@ -56,13 +57,15 @@ public final class KvSecretStore implements SecretStore {
 
   private final VaultHttp http;
   private final String mount;
-  private final Object[] locks = new Object[64];
+
+  /** Striped per-name write locks; locks, not monitors, because they are held across HTTP calls. */
+  private final ReentrantLock[] locks = new ReentrantLock[64];
 
   /** A store over the KV v2 mount {@code mount} (e.g. {@code secret}). */
   public KvSecretStore(VaultHttp http, String mount) {
     this.http = Objects.requireNonNull(http, "http");
     this.mount = Objects.requireNonNull(mount, "mount");
-    Arrays.setAll(locks, i -> new Object());
+    Arrays.setAll(locks, i -> new ReentrantLock());
   }
 
   private record VersionInfo(Instant created, boolean deleted, boolean destroyed) {}
@@ -142,7 +145,9 @@ public final class KvSecretStore implements SecretStore {
   @Override
   public SecretVersion write(WriteRequest request) {
     String name = checkName(request.name());
-    synchronized (lock(name)) {
+    ReentrantLock stripe = lock(name);
+    stripe.lock();
+    try {
       Optional<Meta> before = fetchMeta(name);
       ObjectNode body = VaultHttp.object();
       if (request.expectedVersion() != WriteRequest.ANY_VERSION) {
@@ -180,6 +185,8 @@ public final class KvSecretStore implements SecretStore {
       writeCustom(name, updated);
       Meta after = new Meta(version, new TreeMap<>(), updated);
       return new SecretVersion(name, version, created, after.stagesOf(version), false);
+    } finally {
+      stripe.unlock();
     }
   }
 
@@ -203,7 +210,9 @@ public final class KvSecretStore implements SecretStore {
   public SecretMetadata moveStage(String name, Stage stage, long version, long expectedCurrent) {
     checkName(name);
     Objects.requireNonNull(stage, "stage");
-    synchronized (lock(name)) {
+    ReentrantLock stripe = lock(name);
+    stripe.lock();
+    try {
       Meta meta = requireMeta(name);
       VersionInfo info = meta.versions().get(version);
       if (info == null || info.destroyed() || info.deleted()) {
@@ -227,6 +236,8 @@ public final class KvSecretStore implements SecretStore {
       }
       writeCustom(name, updated);
       return toMetadata(name, new Meta(meta.currentVersion(), meta.versions(), updated));
+    } finally {
+      stripe.unlock();
     }
   }
 
@@ -439,7 +450,7 @@ public final class KvSecretStore implements SecretStore {
     return mount + "/metadata/" + VaultHttp.encodePath(name);
   }
 
-  private Object lock(String name) {
+  private ReentrantLock lock(String name) {
     return locks[(name.hashCode() & 0x7fffffff) % locks.length];
   }
 
