@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -20,7 +25,8 @@ import org.w3c.dom.NodeList;
 /**
  * The strongroom-bom (bom/pom.xml) names every artifact the reactor publishes, at the project's
  * version, and pins the install and deploy plugins at the parent POM's versions (it has no parent,
- * so nothing else keeps them equal).
+ * so nothing else keeps them equal); the README's "Add it to your build" imports it at that version
+ * and names only artifacts it manages.
  */
 class BomTest {
   /** Maven runs the tests in the module directory; the repository root is its parent. */
@@ -57,16 +63,55 @@ class BomTest {
   }
 
   @Test
-  void bomPinsInstallAndDeployAtTheParentVersions() throws Exception {
-    Element properties = child(parse(ROOT.resolve("pom.xml")).getDocumentElement(), "properties");
-    Element bomBuild = child(parse(ROOT.resolve("bom/pom.xml")).getDocumentElement(), "build");
-    Map<String, String> pinned = new TreeMap<>();
-    for (Element plugin :
-        children(child(child(bomBuild, "pluginManagement"), "plugins"), "plugin")) {
-      pinned.put(text(plugin, "artifactId"), text(plugin, "version"));
+  void bomPinsItsPluginsAtTheParentVersions() throws Exception {
+    Element parent = parse(ROOT.resolve("pom.xml")).getDocumentElement();
+    Map<String, String> parentVersions = new TreeMap<>();
+    Element parentPlugins = child(child(child(parent, "build"), "pluginManagement"), "plugins");
+    for (Element plugin : children(parentPlugins, "plugin")) {
+      String version = text(plugin, "version");
+      assertTrue(version.startsWith("${") && version.endsWith("}"), version);
+      String property = version.substring(2, version.length() - 1);
+      parentVersions.put(text(plugin, "artifactId"), text(child(parent, "properties"), property));
     }
-    assertEquals(text(properties, "install-plugin.version"), pinned.get("maven-install-plugin"));
-    assertEquals(text(properties, "deploy-plugin.version"), pinned.get("maven-deploy-plugin"));
+    Element bomBuild = child(parse(ROOT.resolve("bom/pom.xml")).getDocumentElement(), "build");
+    List<Element> pinned =
+        children(child(child(bomBuild, "pluginManagement"), "plugins"), "plugin");
+    assertTrue(pinned.size() >= 2, "install and deploy are pinned");
+    for (Element plugin : pinned) {
+      String artifactId = text(plugin, "artifactId");
+      assertEquals(parentVersions.get(artifactId), text(plugin, "version"), artifactId);
+    }
+  }
+
+  @Test
+  void readmeImportsTheBomAtTheProjectVersionAndNamesOnlyManagedArtifacts() throws Exception {
+    String version = text(parse(ROOT.resolve("pom.xml")).getDocumentElement(), "version");
+    String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+    int start = readme.indexOf("## Add it to your build");
+    assertTrue(start >= 0, "README.md has no \"Add it to your build\" section");
+    int end = readme.indexOf("\n## ", start + 1);
+    String section = readme.substring(start, end < 0 ? readme.length() : end);
+
+    assertTrue(
+        section.contains(
+            "<artifactId>strongroom-bom</artifactId>\n      <version>" + version + "<"),
+        "the README's BOM import is not at version " + version);
+    Set<String> managed = new TreeSet<>();
+    Element management =
+        child(parse(ROOT.resolve("bom/pom.xml")).getDocumentElement(), "dependencyManagement");
+    for (Element dependency : children(child(management, "dependencies"), "dependency")) {
+      managed.add(text(dependency, "artifactId"));
+    }
+    Matcher named = Pattern.compile("strongroom-[a-z]+").matcher(section);
+    int count = 0;
+    while (named.find()) {
+      count++;
+      String artifactId = named.group();
+      assertTrue(
+          artifactId.equals("strongroom-bom") || managed.contains(artifactId),
+          "README names " + artifactId + ", which the BOM does not manage");
+    }
+    assertTrue(count > 3, "the README's section names no artifacts");
   }
 
   private static Document parse(Path pom) throws Exception {
