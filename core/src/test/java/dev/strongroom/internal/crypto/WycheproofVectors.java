@@ -3,43 +3,35 @@ package dev.strongroom.internal.crypto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
- * Locates and parses the Wycheproof vectors kept in {@code shared/vectors/wycheproof/} beside the
- * project root, or in the directory named by the {@code strongroom.vectors} system property. A
+ * Locates and parses the Wycheproof vectors vendored in {@code
+ * core/src/test/resources/vectors/wycheproof/} (see SOURCE.txt there for their provenance and
+ * LICENSE), read from the test class path so that a lone clone of the repository runs them. A
  * missing file is an error, never a skip.
  */
 final class WycheproofVectors {
-  static final String DIRECTORY_PROPERTY = "strongroom.vectors";
-
-  /** Relative to the module directory, which is Maven's working directory for tests. */
-  private static final Path DEFAULT_DIRECTORY =
-      Path.of("..", "..", "shared", "vectors", "wycheproof");
+  /** Class-path directory of the vendored vector files. */
+  static final String RESOURCE_DIRECTORY = "/vectors/wycheproof/";
 
   private WycheproofVectors() {}
 
   static JsonNode read(String fileName) {
-    Path file = directory().resolve(fileName);
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException(
-          "expected the Wycheproof vector file "
-              + file.toAbsolutePath().normalize()
-              + " but it does not exist; set -D"
-              + DIRECTORY_PROPERTY
-              + "=<dir> to point at it");
-    }
-    try {
-      return new ObjectMapper().readTree(file.toFile());
+    String resource = RESOURCE_DIRECTORY + fileName;
+    try (InputStream in = WycheproofVectors.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "expected the Wycheproof vector file "
+                + resource
+                + " on the test class path (core/src/test/resources"
+                + resource
+                + ") but it does not exist");
+      }
+      return new ObjectMapper().readTree(in);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot parse " + file, e);
+      throw new UncheckedIOException("cannot parse " + resource, e);
     }
-  }
-
-  private static Path directory() {
-    String configured = System.getProperty(DIRECTORY_PROPERTY, "");
-    return configured.isBlank() ? DEFAULT_DIRECTORY : Path.of(configured);
   }
 }
