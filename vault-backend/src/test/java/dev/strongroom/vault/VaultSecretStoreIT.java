@@ -116,14 +116,16 @@ class VaultSecretStoreIT {
     assertEquals("new", text(store.read(ReadRequest.current(name)).orElseThrow()));
     assertThrows(ConflictException.class, () -> store.moveStage(name, Stage.CURRENT, 1, 1));
     assertThrows(NotFoundException.class, () -> store.moveStage(name, Stage.CURRENT, 9, 0));
-    // Rolling back with the right expectation works.
+    // Rolling back with the right expectation writes version 1's value again, as `kv rollback`
+    // does: what native readers see as CURRENT is what Strongroom reads as CURRENT.
     assertEquals(
-        1,
+        3,
         store
             .moveStage(name, Stage.CURRENT, 1, 2)
             .withStage(Stage.CURRENT)
             .orElseThrow()
             .version());
+    assertEquals("old", text(store.read(ReadRequest.current(name)).orElseThrow()));
   }
 
   @Test
