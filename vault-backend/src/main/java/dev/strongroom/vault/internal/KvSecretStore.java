@@ -86,6 +86,14 @@ public final class KvSecretStore implements SecretStore {
   private final VaultHttp http;
   private final String mount;
 
+  /**
+   * The pending record version this client last wrote per secret, so that it never promotes a
+   * PENDING value another writer put in its place (the SPI's promotion names only the version
+   * number, which a replacement keeps). Entries leave on promotion.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Long> pendingWritten =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A store over the KV v2 mount {@code mount} (e.g. {@code secret}). */
   public KvSecretStore(VaultHttp http, String mount) {
     this.http = Objects.requireNonNull(http, "http");
@@ -354,27 +362,20 @@ public final class KvSecretStore implements SecretStore {
   private SecretVersion writePending(String name, long expected, Shape shape) {
     Optional<Meta> meta = fetchMeta(name);
     long base = meta.map(Meta::latest).orElse(0L);
-    if (expected != WriteRequest.ANY_VERSION && expected != base) {
+    RecordState record = pendingRecord(name);
+    boolean inFlight = record.pending().isPresent() && record.pending().get().base() == base;
+    // the latest version the caller can have seen: the pending one, while it is live
+    long seen = inFlight ? base + 1 : base;
+    if (expected != WriteRequest.ANY_VERSION && expected != seen) {
       throw new ConflictException(
           "vault kv "
               + name
               + ": check-and-set failed, expected latest version "
               + expected
               + " but it is "
-              + base
+              + seen
+              + (inFlight ? " (a PENDING value)" : "")
               + "; CURRENT is "
-              + describeCurrent(meta));
-    }
-    RecordState record = pendingRecord(name);
-    if (expected != WriteRequest.ANY_VERSION
-        && record.pending().isPresent()
-        && record.pending().get().base() == base) {
-      throw new ConflictException(
-          "vault kv "
-              + name
-              + ": another rotation's PENDING version "
-              + (base + 1)
-              + " is in flight; CURRENT is "
               + describeCurrent(meta));
     }
     ObjectNode body = VaultHttp.object();
@@ -394,6 +395,7 @@ public final class KvSecretStore implements SecretStore {
     if (!response.ok()) {
       throw VaultHttp.failure("POST", dataPath(pendingName(name)), response);
     }
+    pendingWritten.put(name, response.data().path("version").asLong());
     return new SecretVersion(
         name,
         base + 1,
@@ -448,7 +450,18 @@ public final class KvSecretStore implements SecretStore {
       return toMetadata(name, meta, pending);
     }
     if (isPending) {
+      Long mine = pendingWritten.get(name);
+      if (mine != null && mine != pending.get().recordVersion()) {
+        pendingWritten.remove(name, mine);
+        throw new ConflictException(
+            "vault kv "
+                + name
+                + ": the PENDING value this client wrote was replaced by another writer's before"
+                + " the promotion; CURRENT is "
+                + describe(meta));
+      }
       writeMain(name, meta.latest(), pending.get().data(), pending.get().binary());
+      pendingWritten.remove(name, pending.get().recordVersion());
       destroyRecordVersion(name, pending.get().recordVersion());
     } else {
       // a rollback: the old version's data again, as a new version (as `kv rollback` does)
