@@ -343,29 +343,63 @@ public final class Strongroom implements AutoCloseable {
 
   /**
    * Names of live secrets starting with {@code prefix} that this view may list, sorted and relative
-   * to the view. Reserved names are never listed, nor names a native writer stored that the room
-   * would refuse (control or bidirectional formatting characters: logged, escaped, instead).
+   * to the view; every name returned reads back. Reserved names are never listed, nor names a
+   * native writer stored outside the name alphabet (see {@link #listUnreadable}; they are logged,
+   * escaped, instead).
    */
   public List<String> list(String prefix) {
+    List<String> names = new ArrayList<>();
+    listing(prefix, (full, reason) -> names.add(full.substring(namespace.length())), null);
+    return List.copyOf(names);
+  }
+
+  /**
+   * The names under {@code prefix} that a native tool stored but the room cannot read, each with
+   * why: names outside the one name alphabet ({@code A-Za-z0-9/_+=.@-}, in {@code /}-separated
+   * segments), such as {@code ünï} or {@code has space}, which {@link #list} leaves out. Keys are
+   * relative to the view, with control and bidirectional formatting characters escaped as a
+   * backslash, {@code u} and four hex digits; sorted. Checked and audited as {@link
+   * Operation#LIST}, like {@link #list}.
+   */
+  public Map<String, String> listUnreadable(String prefix) {
+    Map<String, String> unreadable = new java.util.TreeMap<>();
+    listing(
+        prefix,
+        null,
+        (full, reason) ->
+            unreadable.put(Names.escaped(full.substring(namespace.length())), reason));
+    return java.util.Collections.unmodifiableMap(unreadable);
+  }
+
+  private void listing(
+      String prefix,
+      java.util.function.BiConsumer<String, String> readable,
+      java.util.function.BiConsumer<String, String> unreadable) {
     String fullPrefix = namespace + Names.checkPrefix(prefix);
     if (!guard.policies().stream().allMatch(p -> p.mentions(Resource.SECRET, Operation.LIST))
         || Reserved.coversOnlyReserved(fullPrefix)) {
       throw guard.deny(Operation.LIST, "list", Target.secret(fullPrefix));
     }
-    return audit.access(
+    audit.access(
         "list",
         fullPrefix,
         () -> {
-          List<String> names = new ArrayList<>();
           for (String full : core.store().list(fullPrefix)) {
-            if (!Names.isValid(full)) {
-              // a native writer stored a name the room refuses (a newline, an escape sequence)
-              LOG.warn("list skips an invalid secret name '{}'", Names.escaped(full));
-            } else if (guard.allows(Operation.LIST, Target.secret(full))) {
-              names.add(full.substring(namespace.length()));
+            String reason = Names.unreadableReason(full);
+            if (reason != null) {
+              // a native writer stored a name the room refuses (unicode, a space, a newline)
+              if (unreadable == null) {
+                LOG.warn(
+                    "list skips the unreadable secret name '{}': {}", Names.escaped(full), reason);
+              } else if (!Reserved.isReserved(full)
+                  && guard.allows(Operation.LIST, Target.secret(full))) {
+                unreadable.accept(full, reason);
+              }
+            } else if (readable != null && guard.allows(Operation.LIST, Target.secret(full))) {
+              readable.accept(full, null);
             }
           }
-          return List.copyOf(names);
+          return Boolean.TRUE;
         });
   }
 

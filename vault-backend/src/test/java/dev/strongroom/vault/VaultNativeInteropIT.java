@@ -171,6 +171,10 @@ class VaultNativeInteropIT {
       assertEquals(name.substring(root.length() + 1), room.secret(name).copyUtf8String());
     }
     assertFalse(listed.stream().anyMatch(n -> n.contains("ü") || n.contains(" ")));
+    Map<String, String> unreadable = room.listUnreadable(root + "/");
+    assertEquals(List.of(root + "/has space", root + "/ünï"), List.copyOf(unreadable.keySet()));
+    assertTrue(
+        unreadable.get(root + "/ünï").contains("outside the name alphabet"), unreadable.toString());
   }
 
   /** A native write during a rotation wins; the promote fails saying what is CURRENT. */
