@@ -80,6 +80,12 @@ public final class KvSecretStore implements SecretStore {
   /** Where pending values live, under the room's reserved prefix. */
   public static final String PENDING_PREFIX = ".strongroom/pending/";
 
+  /** The base64 value field of secrets written before the native shape; still read. */
+  static final String LEGACY_VALUE_FIELD = "strongroom-value-b64";
+
+  /** The custom-metadata stage labels of secrets written before the native shape. */
+  static final String LEGACY_STAGE = "strongroom-stage-";
+
   private static final int ATTEMPTS = 8;
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
@@ -109,6 +115,10 @@ public final class KvSecretStore implements SecretStore {
   private record Meta(
       long latest, TreeMap<Long, VersionInfo> versions, Map<String, String> custom) {
     long current() {
+      long legacy = legacyCurrent(custom, latest);
+      if (legacy > 0 && versions.containsKey(legacy) && versions.get(legacy).live()) {
+        return legacy;
+      }
       VersionInfo info = versions.get(latest);
       return info != null && info.live() ? latest : 0;
     }
@@ -202,7 +212,13 @@ public final class KvSecretStore implements SecretStore {
     }
     JsonNode metadata = latest.data().path("metadata");
     long version = metadata.path("version").asLong();
-    boolean binary = isBinary(custom(metadata.path("custom_metadata")), version);
+    Map<String, String> custom = custom(metadata.path("custom_metadata"));
+    if (legacyCurrent(custom, version) > 0) {
+      Optional<Meta> meta = fetchMeta(name);
+      long current = meta.map(Meta::current).orElse(0L);
+      return current == 0 ? Optional.empty() : readVersion(name, current, meta.get());
+    }
+    boolean binary = isBinary(custom, version);
     return Optional.of(
         toStored(
             name,
@@ -262,8 +278,36 @@ public final class KvSecretStore implements SecretStore {
     }
   }
 
+  /**
+   * Secrets written before the native shape (issue 13): their stages were custom-metadata labels
+   * and a rotation wrote its PENDING value as the newest KV version. While such an unpromoted
+   * legacy PENDING is still the newest version, the legacy CURRENT label stays CURRENT (so an
+   * unverified value is never served); the next write ends it. Returns that version, or 0.
+   */
+  private static long legacyCurrent(Map<String, String> custom, long latest) {
+    long pending = parseLong(custom.get(LEGACY_STAGE + "PENDING"));
+    long current = parseLong(custom.get(LEGACY_STAGE + "CURRENT"));
+    return pending == latest && current > 0 && current < latest ? current : 0;
+  }
+
+  private static long parseLong(String text) {
+    try {
+      return text == null ? 0 : Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   /** A single value's bytes, or the JSON object of a multi-field secret. */
   private static byte[] valueBytes(JsonNode data, boolean binary) {
+    JsonNode legacy = data.size() == 1 ? data.get(LEGACY_VALUE_FIELD) : null;
+    if (legacy != null && legacy.isTextual()) {
+      try {
+        return Base64.getDecoder().decode(legacy.textValue()); // written before the native shape
+      } catch (IllegalArgumentException e) {
+        // not ours after all: read as fields below
+      }
+    }
     JsonNode single = data.size() == 1 ? data.get(VALUE_FIELD) : null;
     if (single != null && single.isTextual()) {
       if (binary) {
