@@ -149,4 +149,49 @@ class ValueModelTest {
       assertEquals("t-pw", tenant.secret("db/creds", "password").copyUtf8String());
     }
   }
+
+  /** Field values never reach an exception message or a toString, whatever goes wrong. */
+  @Test
+  void canaryInFields_neverInMessagesOrToString() {
+    List<String> printed = new ArrayList<>();
+    try (Strongroom room = Strongroom.open("memory:")) {
+      SecretValue canary = SecretValue.ofUtf8(CANARY);
+      var version = room.put("db/creds", Map.of("password", canary));
+      printed.add(version.toString());
+      // a single value that starts like JSON but is not: field access must not quote it
+      room.put("broken", SecretValue.ofUtf8("{\"password\": \"" + CANARY + "\""));
+      room.put("array", SecretValue.ofUtf8("[\"" + CANARY + "\"]"));
+      List<Throwable> thrown = new ArrayList<>();
+      thrown.add(assertThrows(NotFoundException.class, () -> room.secret("db/creds", "user")));
+      thrown.add(
+          assertThrows(IllegalArgumentException.class, () -> room.secret("broken", "password")));
+      thrown.add(assertThrows(IllegalArgumentException.class, () -> room.secret("array", "x")));
+      thrown.add(
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  room.put(
+                      "bad",
+                      Map.of(
+                          "ok",
+                          SecretValue.ofUtf8(CANARY),
+                          "bin",
+                          SecretValue.of(new byte[] {(byte) 0xfe})))));
+      SecretValue field = room.secret("db/creds", "password");
+      printed.add(field.toString());
+      printed.add(room.metadata("db/creds").toString());
+      printed.add(
+          new dev.strongroom.spi.WriteRequest("x", canary, Stage.CURRENT, -1, true).toString());
+      for (Throwable t : thrown) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+          printed.add(String.valueOf(c.getMessage()));
+          printed.add(c.toString());
+        }
+      }
+      for (String text : printed) {
+        assertFalse(text.contains("CANARY"), () -> "canary leaked into: " + text);
+      }
+      assertEquals(CANARY, field.copyUtf8String());
+    }
+  }
 }
