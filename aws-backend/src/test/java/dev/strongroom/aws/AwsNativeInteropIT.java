@@ -133,4 +133,29 @@ class AwsNativeInteropIT {
       assertEquals(name, room.secret(name).copyUtf8String());
     }
   }
+
+  @Test
+  void rejectedRotation_ofBoto3Secret_keepsCurrentAndSaysWhatIsCurrent() {
+    Boto3.run("sm.create_secret(Name=args[0], SecretString=args[1])", id("token"), "native");
+    dev.strongroom.exception.StrongroomException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.strongroom.exception.StrongroomException.class,
+            () ->
+                room.rotate(
+                    "token",
+                    new SecretRotator() {
+                      @Override
+                      public SecretValue generate(SecretValue current) {
+                        return SecretValue.ofUtf8("unverified");
+                      }
+
+                      @Override
+                      public boolean verify(SecretValue pending) {
+                        return false;
+                      }
+                    }));
+    assertTrue(e.getMessage().contains("CURRENT is a version another tool wrote"), e.getMessage());
+    assertEquals("native", Boto3.text(GET_CURRENT, id("token")));
+    assertEquals("native", room.secret("token").copyUtf8String());
+  }
 }

@@ -302,10 +302,18 @@ public final class RoomCore implements AutoCloseable {
    */
   private String actualCurrent(String name, long before) {
     try {
-      return store
-          .metadata(name)
-          .withStage(Stage.CURRENT)
-          .map(v -> "version " + v.version())
+      Optional<SecretVersion> listed = store.metadata(name).withStage(Stage.CURRENT);
+      if (listed.isPresent()) {
+        return "version " + listed.get().version();
+      }
+      // a version another tool wrote may carry CURRENT without a number (AWS: a UUID VersionId)
+      Optional<StoredSecret> read = store.read(ReadRequest.current(name));
+      read.ifPresent(r -> r.value().wipe());
+      return read.map(
+              r ->
+                  r.version().version() > 0
+                      ? "version " + r.version().version()
+                      : "a version another tool wrote (it has no Strongroom version number)")
           .orElse("no version (the secret has no CURRENT)");
     } catch (RuntimeException e) {
       return "version " + before + " when the rotation began (the store could not be asked now)";

@@ -468,6 +468,17 @@ public final class KvSecretStore implements SecretStore {
     }
     boolean isPending = pending.isPresent() && pending.get().version() == version;
     VersionInfo info = meta.versions().get(version);
+    if (!isPending && version > meta.latest() && pendingWritten.containsKey(name)) {
+      // this client's pending value was replaced or promoted by another writer between its reads
+      pendingWritten.remove(name);
+      throw new ConflictException(
+          "vault kv "
+              + name
+              + ": the PENDING version "
+              + version
+              + " this client wrote was replaced or promoted by another writer; CURRENT is "
+              + describeCurrent(fetchMeta(name)));
+    }
     if (!isPending && (info == null || !info.live())) {
       throw new NotFoundException(
           "vault kv " + name + ": no live version " + version + "; CURRENT is " + describe(meta));
