@@ -669,7 +669,7 @@ public final class Strongroom implements AutoCloseable {
    *     the room is closed
    */
   public LeasedCredential lease(String path) {
-    Names.check(path);
+    path = Names.check(path);
     if (tenantId != null) {
       throw new IllegalStateException(
           "expected a room or scoped view but this is a tenant view; lease dynamic credentials"
