@@ -48,7 +48,9 @@ class AwsNativeInteropIT {
 
   @AfterEach
   void tearDown() {
-    room.close();
+    if (room != null) {
+      room.close();
+    }
   }
 
   private String id(String name) {
