@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # moto (AWS mock: KMS, Secrets Manager, STS, ...) for Strongroom's integration tests.
 #
-#   moto.sh install   venv ~/.cache/strongroom/venv-moto with moto[server]==$MOTO_VERSION
-#                     (dependencies pinned by moto-constraints.txt)
+#   moto.sh install   venv ~/.cache/strongroom/venv-moto with moto[server]==$MOTO_VERSION and
+#                     boto3==$BOTO3_VERSION (the native client the interop ITs drive);
+#                     dependencies pinned by moto-constraints.txt
 #   moto.sh start     moto_server on 127.0.0.1:<free port>; no-op when already running
 #   moto.sh stop      stop the moto_server started here (idempotent)
 #   moto.sh env       print $STATE/moto/env
@@ -15,6 +16,7 @@ SR_NAME=moto
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MOTO_VERSION=5.2.5
+BOTO3_VERSION=1.44.5 # keep equal to the pin in moto-constraints.txt
 VENV="$SR_CACHE/venv-moto"
 DIR="$SR_STATE/moto"
 ENV_FILE="$DIR/env"
@@ -23,7 +25,8 @@ EXPECT="moto_server"
 installed() {
   [ -x "$VENV/bin/moto_server" ] &&
     [ "$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null)" = "$MOTO_VERSION" ] &&
-    "$VENV/bin/python" -c 'import flask, flask_cors, moto.server' 2>/dev/null
+    "$VENV/bin/python" -c 'import flask, flask_cors, moto.server' 2>/dev/null &&
+    [ "$("$VENV/bin/python" -c 'import boto3; print(boto3.__version__)' 2>/dev/null)" = "$BOTO3_VERSION" ]
 }
 
 cmd_install() {
@@ -33,12 +36,12 @@ cmd_install() {
     return 0
   fi
   make_venv "$VENV"
-  log "pip install moto[server]==$MOTO_VERSION"
+  log "pip install moto[server]==$MOTO_VERSION boto3==$BOTO3_VERSION"
   local c=()
   [ -f "$SR_SCRIPTS/moto-constraints.txt" ] && c=(-c "$SR_SCRIPTS/moto-constraints.txt")
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${c[@]}" \
-    "moto[server]==$MOTO_VERSION" >&2
-  installed || die "moto $MOTO_VERSION not importable after install"
+    "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION" >&2
+  installed || die "moto $MOTO_VERSION / boto3 $BOTO3_VERSION not importable after install"
   log "installed moto $MOTO_VERSION"
 }
 

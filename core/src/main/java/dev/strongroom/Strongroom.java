@@ -176,10 +176,50 @@ public final class Strongroom implements AutoCloseable {
   }
 
   /**
-   * The value {@code ref} names: CURRENT (cached), a version or a stage (read from the backend).
+   * Field {@code field} of the CURRENT value of secret {@code name}: a secret with named fields (a
+   * KV v2 secret's data fields, a JSON object in an AWS {@code SecretString}, or any value that is
+   * a JSON object). A string field is returned as its UTF-8 bytes, any other JSON member as its
+   * JSON text. The whole secret is read (and audited) as by {@link #secret(String)}.
+   *
+   * @throws NotFoundException if the secret does not exist, or has no such field (the message names
+   *     the fields it has, never a value)
+   * @throws IllegalArgumentException if the secret is a single value, not a set of fields
+   */
+  public SecretValue secret(String name, String field) {
+    SecretRef.checkField(field);
+    try (SecretValue value = secret(name)) {
+      return fieldOf(name, value, field);
+    }
+  }
+
+  private static SecretValue fieldOf(String name, SecretValue value, String field) {
+    return dev.strongroom.internal.room.Fields.field(name, value, field)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "expected secret '"
+                        + name
+                        + "' to have named fields (a JSON object) but it is a single value;"
+                        + " read it without a field"));
+  }
+
+  /**
+   * The value {@code ref} names: CURRENT (cached), a version or a stage (read from the backend);
+   * with a {@linkplain SecretRef#field() field}, that field of it (see {@link #secret(String,
+   * String)}).
    */
   public SecretValue secret(SecretRef ref) {
     Objects.requireNonNull(ref, "ref");
+    if (ref.field().isPresent()) {
+      String field = ref.field().get();
+      SecretRef whole =
+          ref.version() > 0
+              ? SecretRef.ofVersion(ref.name(), ref.version())
+              : SecretRef.ofStage(ref.name(), ref.stage());
+      try (SecretValue value = secret(whole)) {
+        return fieldOf(ref.name(), value, field);
+      }
+    }
     if (ref.version() == 0 && ref.stage() == Stage.CURRENT) {
       return secret(ref.name());
     }
@@ -213,6 +253,35 @@ public final class Strongroom implements AutoCloseable {
   /** Writes {@code value} as the new CURRENT version of {@code name}; the caller keeps it. */
   public SecretVersion put(String name, SecretValue value) {
     return write(name, value, Stage.CURRENT, WriteRequest.ANY_VERSION);
+  }
+
+  /**
+   * Writes a secret with named fields as the new CURRENT version of {@code name}, stored in the
+   * backend's native shape: KV v2 data fields on Vault (so {@code bao kv get -field=password} reads
+   * one), a JSON object in {@code SecretString} on AWS; the file and memory stores keep the JSON
+   * object. {@link #secret(String)} returns the JSON object, {@link #secret(String, String)} one
+   * field. The caller keeps the values.
+   *
+   * @param fields at least one field; names as {@link SecretRef#checkField}, values UTF-8 text
+   * @throws IllegalArgumentException if a field name is invalid or a value is not UTF-8 text
+   */
+  public SecretVersion put(String name, Map<String, SecretValue> fields) {
+    return put(name, fields, WriteRequest.ANY_VERSION);
+  }
+
+  /**
+   * As {@link #put(String, Map)} if the latest version is still {@code expectedVersion} (0: only if
+   * the secret does not exist yet).
+   */
+  public SecretVersion put(String name, Map<String, SecretValue> fields, long expectedVersion) {
+    Objects.requireNonNull(fields, "fields");
+    long expected =
+        expectedVersion == WriteRequest.ANY_VERSION
+            ? WriteRequest.ANY_VERSION
+            : expected(expectedVersion);
+    try (SecretValue json = dev.strongroom.internal.room.Fields.toJson(fields)) {
+      return write(name, json, Stage.CURRENT, expected, true);
+    }
   }
 
   /**
@@ -250,6 +319,11 @@ public final class Strongroom implements AutoCloseable {
   }
 
   private SecretVersion write(String name, SecretValue value, Stage stage, long expected) {
+    return write(name, value, stage, expected, false);
+  }
+
+  private SecretVersion write(
+      String name, SecretValue value, Stage stage, long expected, boolean fields) {
     Objects.requireNonNull(value, "value");
     String full = secretAllowed(Operation.WRITE, "write", name);
     return relative(
@@ -257,7 +331,7 @@ public final class Strongroom implements AutoCloseable {
             "write",
             full,
             () -> {
-              SecretVersion v = core.writeStore(full, value, stage, expected);
+              SecretVersion v = core.writeStore(full, value, stage, expected, fields);
               if (stage == Stage.CURRENT) {
                 core.written(v, value);
               }
@@ -269,30 +343,63 @@ public final class Strongroom implements AutoCloseable {
 
   /**
    * Names of live secrets starting with {@code prefix} that this view may list, sorted and relative
-   * to the view. Reserved names are never listed, nor names a native writer stored that the room
-   * would refuse (control or bidirectional formatting characters: logged, escaped, instead).
+   * to the view; every name returned reads back. Reserved names are never listed, nor names a
+   * native writer stored outside the name alphabet (see {@link #listUnreadable}; they are logged,
+   * escaped, instead).
    */
   public List<String> list(String prefix) {
-    Names.checkPrefix(prefix);
-    String fullPrefix = namespace + prefix;
+    List<String> names = new ArrayList<>();
+    listing(prefix, (full, reason) -> names.add(full.substring(namespace.length())), null);
+    return List.copyOf(names);
+  }
+
+  /**
+   * The names under {@code prefix} that a native tool stored but the room cannot read, each with
+   * why: names outside the one name alphabet ({@code A-Za-z0-9/_+=.@-}, in {@code /}-separated
+   * segments), such as {@code ünï} or {@code has space}, which {@link #list} leaves out. Keys are
+   * relative to the view, with control and bidirectional formatting characters escaped as a
+   * backslash, {@code u} and four hex digits; sorted. Checked and audited as {@link
+   * Operation#LIST}, like {@link #list}.
+   */
+  public Map<String, String> listUnreadable(String prefix) {
+    Map<String, String> unreadable = new java.util.TreeMap<>();
+    listing(
+        prefix,
+        null,
+        (full, reason) ->
+            unreadable.put(Names.escaped(full.substring(namespace.length())), reason));
+    return java.util.Collections.unmodifiableMap(unreadable);
+  }
+
+  private void listing(
+      String prefix,
+      java.util.function.BiConsumer<String, String> readable,
+      java.util.function.BiConsumer<String, String> unreadable) {
+    String fullPrefix = namespace + Names.checkPrefix(prefix);
     if (!guard.policies().stream().allMatch(p -> p.mentions(Resource.SECRET, Operation.LIST))
         || Reserved.coversOnlyReserved(fullPrefix)) {
       throw guard.deny(Operation.LIST, "list", Target.secret(fullPrefix));
     }
-    return audit.access(
+    audit.access(
         "list",
         fullPrefix,
         () -> {
-          List<String> names = new ArrayList<>();
           for (String full : core.store().list(fullPrefix)) {
-            if (!Names.isValid(full)) {
-              // a native writer stored a name the room refuses (a newline, an escape sequence)
-              LOG.warn("list skips an invalid secret name '{}'", Names.escaped(full));
-            } else if (guard.allows(Operation.LIST, Target.secret(full))) {
-              names.add(full.substring(namespace.length()));
+            String reason = Names.unreadableReason(full);
+            if (reason != null) {
+              // a native writer stored a name the room refuses (unicode, a space, a newline)
+              if (unreadable == null) {
+                LOG.warn(
+                    "list skips the unreadable secret name '{}': {}", Names.escaped(full), reason);
+              } else if (!Reserved.isReserved(full)
+                  && guard.allows(Operation.LIST, Target.secret(full))) {
+                unreadable.accept(full, reason);
+              }
+            } else if (readable != null && guard.allows(Operation.LIST, Target.secret(full))) {
+              readable.accept(full, null);
             }
           }
-          return List.copyOf(names);
+          return Boolean.TRUE;
         });
   }
 
@@ -562,7 +669,7 @@ public final class Strongroom implements AutoCloseable {
    *     the room is closed
    */
   public LeasedCredential lease(String path) {
-    Names.check(path);
+    path = Names.check(path);
     if (tenantId != null) {
       throw new IllegalStateException(
           "expected a room or scoped view but this is a tenant view; lease dynamic credentials"
@@ -804,8 +911,8 @@ public final class Strongroom implements AutoCloseable {
   }
 
   private String full(String name) {
-    Names.check(name);
-    return namespace.isEmpty() ? name : Names.check(namespace + name);
+    String checked = Names.check(name);
+    return namespace.isEmpty() ? checked : Names.check(namespace + checked);
   }
 
   private SecretVersion relative(SecretVersion v) {

@@ -77,7 +77,7 @@ class RotationTest {
             () -> room.rotate("db/password", appending("+r", true, true)));
 
     assertTrue(e.getMessage().contains("step apply"), e.getMessage());
-    assertTrue(e.getMessage().contains("CURRENT stays at version 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("CURRENT is version 1"), e.getMessage());
     assertTrue(e.getMessage().contains("PENDING version 2"), e.getMessage());
     assertTrue(e.getCause() instanceof IllegalStateException);
     assertEquals("v1", room.secret("db/password").copyUtf8String());

@@ -1,21 +1,20 @@
 package dev.strongroom.env;
 
+import dev.strongroom.SecretRef;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Resolves references of the form {@code strongroom:NAME}, {@code strongroom:NAME?version=N} or
- * {@code strongroom:NAME?stage=S} found in environment variables and system properties, so that
+ * {@code strongroom:NAME?stage=S}, each optionally naming one field ({@code
+ * strongroom:db/creds#password}), found in environment variables and system properties, so that
  * {@code DB_PASSWORD=strongroom:db/password} replaces a hardcoded password one line at a time.
  * Resolution goes through a lookup function the caller passes (the facade passes its secret
  * lookup), which receives the whole reference string.
@@ -26,10 +25,6 @@ public final class EnvReferences {
   /** The prefix that marks a value as a reference. */
   public static final String PREFIX = "strongroom:";
 
-  private static final Pattern REFERENCE =
-      Pattern.compile(
-          "strongroom:([A-Za-z0-9_][A-Za-z0-9_./-]*)(?:\\?(?:version=([1-9][0-9]{0,18})|stage=([A-Za-z]+)))?");
-
   private EnvReferences() {}
 
   /** Whether {@code value} is meant as a reference (starts with {@code strongroom:}). */
@@ -38,26 +33,21 @@ public final class EnvReferences {
   }
 
   /**
-   * Whether {@code value} is a well-formed reference: a name of letters, digits and {@code _ . / -}
-   * (not starting with {@code . / -}), optionally {@code ?version=} a positive number or {@code
-   * ?stage=} one of {@link Stage}'s names (any case).
+   * Whether {@code value} is a well-formed reference, exactly as {@link SecretRef#parse} reads it:
+   * a secret name (the one name alphabet), optionally {@code #FIELD} for one field of a secret with
+   * named fields, optionally {@code ?version=} a positive number or {@code ?stage=} one of {@link
+   * Stage}'s names (any case). Example: {@code strongroom:db/creds#password}.
    */
   public static boolean isValid(String value) {
     if (!isReference(value)) {
       return false;
     }
-    Matcher m = REFERENCE.matcher(value);
-    if (!m.matches()) {
+    try {
+      SecretRef.parse(value);
+      return true;
+    } catch (IllegalArgumentException e) {
       return false;
     }
-    if (m.group(3) != null) {
-      try {
-        Stage.valueOf(m.group(3).toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -85,7 +75,8 @@ public final class EnvReferences {
               "variable "
                   + e.getKey()
                   + " holds a malformed reference; expected "
-                  + "strongroom:NAME, strongroom:NAME?version=N or strongroom:NAME?stage=S");
+                  + "strongroom:NAME, strongroom:NAME#FIELD, strongroom:NAME?version=N or"
+                  + " strongroom:NAME?stage=S");
         }
         SecretValue value = lookup.apply(e.getValue());
         if (value == null) {

@@ -339,4 +339,18 @@ public abstract class SecretStoreContract {
     }
     assertEquals(CANARY, read.value().copyUtf8String());
   }
+
+  /** Issue 13: a multi-field secret reads back as the JSON object of the same fields. */
+  @Test
+  void writeFields_readsBackAsJsonObjectOfTheSameFields() throws Exception {
+    String name = name("db/creds");
+    String json = "{\"password\":\"p\u00e4$\\\"s\",\"username\":\"app\"}";
+    store.write(
+        new WriteRequest(
+            name, SecretValue.ofUtf8(json), Stage.CURRENT, WriteRequest.ANY_VERSION, true));
+
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    assertEquals(mapper.readTree(json), mapper.readTree(read(ReadRequest.current(name))));
+  }
 }

@@ -16,6 +16,8 @@ import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.SecretVersion;
 import dev.strongroom.spi.StoredSecret;
 import dev.strongroom.spi.WriteRequest;
+import dev.strongroom.vault.internal.VaultBackend;
+import dev.strongroom.vault.internal.VaultHttp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -116,14 +118,16 @@ class VaultSecretStoreIT {
     assertEquals("new", text(store.read(ReadRequest.current(name)).orElseThrow()));
     assertThrows(ConflictException.class, () -> store.moveStage(name, Stage.CURRENT, 1, 1));
     assertThrows(NotFoundException.class, () -> store.moveStage(name, Stage.CURRENT, 9, 0));
-    // Rolling back with the right expectation works.
+    // Rolling back with the right expectation writes version 1's value again, as `kv rollback`
+    // does: what native readers see as CURRENT is what Strongroom reads as CURRENT.
     assertEquals(
-        1,
+        3,
         store
             .moveStage(name, Stage.CURRENT, 1, 2)
             .withStage(Stage.CURRENT)
             .orElseThrow()
             .version());
+    assertEquals("old", text(store.read(ReadRequest.current(name)).orElseThrow()));
   }
 
   @Test
@@ -195,5 +199,31 @@ class VaultSecretStoreIT {
     assertEquals(
         "{\"user\":\"app\"}", new String(secret.value().copyBytes(), StandardCharsets.UTF_8));
     assertEquals(Set.of(Stage.CURRENT), secret.version().stages());
+  }
+
+  /** Secrets written before the native shape keep reading: nothing stored is lost. */
+  @Test
+  void legacyShape_valueFieldAndUnpromotedPending_readAsBefore() {
+    String name = root + "legacy";
+    VaultBackend backend = VaultServers.devBackend();
+    for (String value : List.of("old-current", "old-pending")) {
+      com.fasterxml.jackson.databind.node.ObjectNode body = VaultHttp.object();
+      body.putObject("data")
+          .put(
+              "strongroom-value-b64",
+              java.util.Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)));
+      VaultServers.root(backend, "POST", "secret/data/" + name, body);
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode meta = VaultHttp.object();
+    meta.putObject("custom_metadata")
+        .put("strongroom-stage-CURRENT", "1")
+        .put("strongroom-stage-PENDING", "2");
+    VaultServers.root(backend, "POST", "secret/metadata/" + name, meta);
+
+    assertEquals("old-current", text(store.read(ReadRequest.current(name)).orElseThrow()));
+    assertEquals("old-pending", text(store.read(ReadRequest.version(name, 2)).orElseThrow()));
+    assertEquals(1, store.metadata(name).withStage(Stage.CURRENT).orElseThrow().version());
+    put(name, "new", Stage.CURRENT, 2); // the next write ends the legacy labels' hold
+    assertEquals("new", text(store.read(ReadRequest.current(name)).orElseThrow()));
   }
 }

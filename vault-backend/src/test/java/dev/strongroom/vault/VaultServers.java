@@ -84,7 +84,6 @@ final class VaultServers {
     return response;
   }
 
-  /** Runs {@code scripts/servers/openbao.sh ARGS}; fails the test unless it exits 0. */
   /** Accessors of the live tokens that AppRole role {@code role} logged in. */
   static List<String> roleAccessors(VaultBackend root, String role) {
     List<String> found = new ArrayList<>();
@@ -102,6 +101,7 @@ final class VaultServers {
     return found;
   }
 
+  /** Runs {@code scripts/servers/openbao.sh ARGS}; fails the test unless it exits 0. */
   static void openbao(String... args) throws IOException, InterruptedException {
     String scripts = System.getProperty("strongroom.it.scripts", "../scripts/servers");
     String[] command = new String[args.length + 1];

@@ -62,7 +62,11 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  * token(n)} (the client request token it was written with); stages map one to one: CURRENT, PENDING
  * and PREVIOUS are the staging labels AWSCURRENT, AWSPENDING and AWSPREVIOUS; other labels are
  * ignored. Values that are valid UTF-8 are stored as {@code SecretString} (so that other AWS tools
- * read them as usual), other bytes as {@code SecretBinary}; both read back as the same bytes.
+ * read them as usual), other bytes as {@code SecretBinary}; both read back as the same bytes. A
+ * multi-field secret ({@link WriteRequest#fields()}) arrives as the UTF-8 JSON object of its fields
+ * and is stored as that {@code SecretString}, the shape boto3's {@code json.loads(SecretString)}
+ * and Lambda rotation functions expect; any {@code SecretString} that is a JSON object reads back
+ * unchanged and has fields (docs/AWS.md, "Storage layout").
  *
  * <ul>
  *   <li>Writes: check-and-set compares the expected version with the highest numbered version

@@ -1,5 +1,6 @@
 package dev.strongroom.internal.room;
 
+import java.text.Normalizer;
 import java.util.Objects;
 
 /** Checks secret names. Stateless and thread-safe. Not for public use. */
@@ -9,14 +10,24 @@ public final class Names {
 
   private Names() {}
 
+  /** The characters a name may hold besides {@code /}, as the docs state them. */
+  public static final String ALPHABET = "A-Z a-z 0-9 . _ - + = @";
+
   /**
-   * Returns {@code name} if it is a valid secret name: 1 to 512 characters of {@code A-Z a-z 0-9 .
-   * _ -} in segments separated by single {@code /}, no segment {@code .} or {@code ..}.
+   * Returns {@code name}, NFC-normalised, if it is a valid secret name: 1 to 512 characters of
+   * {@value #ALPHABET} in segments separated by single {@code /}, no segment {@code .} or {@code
+   * ..}. This is the one alphabet of every backend: the characters AWS Secrets Manager allows
+   * ({@code A-Za-z0-9/_+=.@-}); {@code #} is taken by field references and {@code *}, {@code ?} by
+   * globs. Normalisation runs first, so a name that only NFC turns into this alphabet (U+212A
+   * KELVIN SIGN into {@code K}) is accepted as its normal form; callers must use the returned name.
    *
    * @throws IllegalArgumentException naming the problem
    */
   public static String check(String name) {
     Objects.requireNonNull(name, "name");
+    if (!isAscii(name)) {
+      name = Normalizer.normalize(name, Normalizer.Form.NFC);
+    }
     if (name.isEmpty() || name.length() > MAX_LENGTH) {
       throw new IllegalArgumentException(
           "expected a secret name of 1 to " + MAX_LENGTH + " characters but was " + name.length());
@@ -28,16 +39,47 @@ public final class Names {
             "expected a secret name without " + refused + " but was '" + printable(name) + "'");
       }
       throw new IllegalArgumentException(
-          "expected a secret name of '/'-separated segments of [A-Za-z0-9._-] but was '"
+          "expected a secret name of '/'-separated segments of [A-Za-z0-9._+=@-] but was '"
               + printable(name)
               + "'");
     }
     return name;
   }
 
-  /** Whether {@code name} is a valid secret name (see {@link #check}); never throws. */
+  /**
+   * Whether {@code name}, exactly as given (no normalisation), is a valid secret name (see {@link
+   * #check}): a name a backend lists reads back under the same spelling only if this holds. Never
+   * throws.
+   */
   public static boolean isValid(String name) {
     return name != null && !name.isEmpty() && name.length() <= MAX_LENGTH && validSegments(name);
+  }
+
+  /**
+   * Why a name a backend listed cannot be read through the room, or null if it can: for listings
+   * that mark such names instead of passing them off as readable.
+   */
+  public static String unreadableReason(String name) {
+    if (isValid(name)) {
+      return null;
+    }
+    String refused = refusedCharacter(name);
+    if (refused != null) {
+      return "it holds " + refused;
+    }
+    if (name.isEmpty() || name.length() > MAX_LENGTH) {
+      return "it is not 1 to " + MAX_LENGTH + " characters long";
+    }
+    return "it is outside the name alphabet: '/'-separated segments of " + ALPHABET;
+  }
+
+  private static boolean isAscii(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** {@code name} with control and bidirectional formatting characters escaped, for logs. */
@@ -45,14 +87,18 @@ public final class Names {
     return printable(name);
   }
 
-  /** Checks a listing prefix: empty, or a name prefix (it may end with {@code /}). */
+  /**
+   * Checks a listing prefix: empty, or a name prefix (it may end with {@code /}); returns it
+   * NFC-normalised.
+   */
   public static String checkPrefix(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
     if (prefix.isEmpty()) {
       return prefix;
     }
-    check(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
-    return prefix;
+    boolean folder = prefix.endsWith("/");
+    String checked = check(folder ? prefix.substring(0, prefix.length() - 1) : prefix);
+    return folder ? checked + "/" : checked;
   }
 
   /** One pass, no allocation: this runs on every read. */
@@ -74,7 +120,10 @@ public final class Names {
           || c >= 'A' && c <= 'Z'
           || c >= '0' && c <= '9'
           || c == '_'
-          || c == '-')) {
+          || c == '-'
+          || c == '+'
+          || c == '='
+          || c == '@')) {
         return false;
       }
     }

@@ -216,9 +216,19 @@ public final class RoomCore implements AutoCloseable {
 
   /** Writes to the store, sealing tenant values. The caller keeps ownership of {@code value}. */
   public SecretVersion writeStore(String name, SecretValue value, Stage stage, long expected) {
+    return writeStore(name, value, stage, expected, false);
+  }
+
+  /**
+   * Writes to the store; {@code fields} says {@code value} is the JSON object of a multi-field
+   * secret (see {@link WriteRequest}). Tenant values are sealed, so they are stored as one opaque
+   * value whatever their shape (the JSON object is inside the seal).
+   */
+  public SecretVersion writeStore(
+      String name, SecretValue value, Stage stage, long expected, boolean fields) {
     String kek = tenantKek(name);
     if (kek == null) {
-      return store.write(new WriteRequest(name, value, stage, expected));
+      return store.write(new WriteRequest(name, value, stage, expected, fields));
     }
     requireKey(kek);
     byte[] sealed = value.apply(plain -> envelope(kek).encrypt(plain, context(name)));
@@ -258,7 +268,8 @@ public final class RoomCore implements AutoCloseable {
       }
       step = "write-pending";
       long latest = store.metadata(name).latestVersion();
-      SecretVersion written = writeStore(name, pending, Stage.PENDING, latest);
+      boolean fields = Fields.isObject(current.value()) && Fields.isObject(pending);
+      SecretVersion written = writeStore(name, pending, Stage.PENDING, latest, fields);
       pendingVersion = written.version();
       step = "apply";
       rotator.apply(pending);
@@ -276,7 +287,7 @@ public final class RoomCore implements AutoCloseable {
       written(promoted, pending);
       return promoted;
     } catch (RuntimeException e) {
-      throw rotationFailed(name, step, currentVersion, pendingVersion, e);
+      throw rotationFailed(name, step, actualCurrent(name, currentVersion), pendingVersion, e);
     } finally {
       current.value().wipe();
       if (pending != null) {
@@ -285,16 +296,40 @@ public final class RoomCore implements AutoCloseable {
     }
   }
 
+  /**
+   * What the store says is CURRENT after a failed rotation (another writer, a native tool, may have
+   * moved it meanwhile): "version N", "no version" or, if the store cannot be asked, what it was.
+   */
+  private String actualCurrent(String name, long before) {
+    try {
+      Optional<SecretVersion> listed = store.metadata(name).withStage(Stage.CURRENT);
+      if (listed.isPresent()) {
+        return "version " + listed.get().version();
+      }
+      // a version another tool wrote may carry CURRENT without a number (AWS: a UUID VersionId)
+      Optional<StoredSecret> read = store.read(ReadRequest.current(name));
+      read.ifPresent(r -> r.value().wipe());
+      return read.map(
+              r ->
+                  r.version().version() > 0
+                      ? "version " + r.version().version()
+                      : "a version another tool wrote (it has no Strongroom version number)")
+          .orElse("no version (the secret has no CURRENT)");
+    } catch (RuntimeException e) {
+      return "version " + before + " when the rotation began (the store could not be asked now)";
+    }
+  }
+
   private static RuntimeException rotationFailed(
-      String name, String step, long current, long pending, RuntimeException cause) {
+      String name, String step, String current, long pending, RuntimeException cause) {
     String message =
         "rotation of secret '"
             + name
             + "' failed at step "
             + step
-            + "; CURRENT stays at version "
+            + "; CURRENT is "
             + current
-            + (pending > 0 ? " and the new value is kept as PENDING version " + pending : "");
+            + (pending > 0 ? "; the new value is kept as PENDING version " + pending : "");
     if (cause instanceof ConflictException) {
       return new ConflictException(message, cause);
     }

@@ -251,7 +251,10 @@ public final class VaultHttp {
       builder.header("X-Vault-Namespace", transport.namespace());
     }
     if (payload != null) {
-      builder.header("Content-Type", "application/json");
+      // KV v2 takes PATCH bodies as JSON merge patches only
+      builder.header(
+          "Content-Type",
+          "PATCH".equals(method) ? "application/merge-patch+json" : "application/json");
     }
     // LIST is Vault's own verb; the JDK accepts any token as a method name.
     builder.method(
