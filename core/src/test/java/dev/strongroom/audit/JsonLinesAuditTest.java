@@ -146,8 +146,9 @@ class JsonLinesAuditTest {
 
     AuditVerification result = AuditVerifier.verify(file, KEY);
 
+    // the last line was checkpointed when it was written: cutting it short loses it
     assertEquals(3, result.firstBadLine());
-    assertEquals("partial last line", result.reason());
+    assertTrue(result.reason().startsWith("line 3 is missing"), result.reason());
   }
 
   @Test
@@ -242,7 +243,7 @@ class JsonLinesAuditTest {
   @Test
   void record_afterTheFileBecameUnwritable_throwsAccessDenied() throws IOException {
     Path file = dir.resolve("audit.jsonl");
-    AuditSink sink = AuditSinks.jsonLines(file, KEY);
+    AuditSink sink = AuditSinks.jsonLines(file, KEY, false);
     sink.record(event(0));
     // Close the channel underneath the sink: the next write fails with an IOException.
     JsonLinesSink inner = (JsonLinesSink) sink;
