@@ -482,14 +482,9 @@ final class JsonLinesSink implements AuditSink {
   private void sync() {
     closeChannel();
     ChainCheck.Result check;
+    Map<AuditCheckpointStore, RuntimeException> unreadable = new IdentityHashMap<>();
     try {
-      check =
-          ChainCheck.run(
-              file,
-              chain,
-              local,
-              options.mirrors(),
-              (mirror, e) -> options.listener().mirrorFailed(mirror, e));
+      check = ChainCheck.run(file, chain, local, options.mirrors(), unreadable::put);
     } catch (IOException e) {
       throw new AccessDeniedException("could not read audit log " + file, e);
     }
@@ -535,6 +530,17 @@ final class JsonLinesSink implements AuditSink {
                         + scan.lines)));
       } else {
         checkpoint(options.clock().instant());
+      }
+      for (Map.Entry<AuditCheckpointStore, RuntimeException> e : unreadable.entrySet()) {
+        if (!mirrorFailing.getOrDefault(e.getKey(), false)) {
+          mirrorFailing.put(e.getKey(), true);
+          note(
+              options.clock().instant(),
+              AuditEvent.Outcome.ERROR,
+              e.getKey(),
+              "mirror unreadable: " + e.getValue().getClass().getName());
+          options.listener().mirrorFailed(e.getKey(), e.getValue());
+        }
       }
     } catch (IOException e) {
       closeChannel();
