@@ -103,6 +103,7 @@ final class JsonLinesSink implements AuditSink {
   private final AuditChain chain;
   private final JsonLinesOptions options;
   private final Duration interval; // null: every event
+  private final long twiceIntervalNanos;
   private final CheckpointFile local;
   private final ReentrantLock io = new ReentrantLock();
   volatile LogWriter writer = DIRECT;
@@ -129,6 +130,7 @@ final class JsonLinesSink implements AuditSink {
     this.chain = chain;
     this.options = options;
     this.interval = options.interval().orElse(null);
+    this.twiceIntervalNanos = interval == null ? 0 : saturatedNanos(interval.multipliedBy(2));
     this.local =
         new CheckpointFile(
             options.checkpointFile().orElse(defaultCheckpoint(file)), options.fsync());
@@ -142,6 +144,14 @@ final class JsonLinesSink implements AuditSink {
               });
     } else {
       flusher = null;
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
     }
   }
 
@@ -244,14 +254,26 @@ final class JsonLinesSink implements AuditSink {
     if (windowStart == null) {
       return false;
     }
-    return Duration.between(windowStart, now).compareTo(interval.multipliedBy(2)) > 0;
+    // allocation-free: this runs on every aggregated event
+    long seconds = now.getEpochSecond() - windowStart.getEpochSecond();
+    if (Math.abs(seconds) > 1_000_000) {
+      return seconds > 0 && twiceIntervalNanos < Long.MAX_VALUE;
+    }
+    long nanos = seconds * 1_000_000_000L + (now.getNano() - windowStart.getNano());
+    return nanos > twiceIntervalNanos;
   }
 
   private void add(AuditEvent event, long n) {
     if (pending.isEmpty() || windowStart == null) {
       windowStart = event.time();
     }
-    pending.computeIfAbsent(Key.of(event), k -> new Aggregate(event)).add(event, n);
+    Key key = Key.of(event);
+    Aggregate aggregate = pending.get(key);
+    if (aggregate == null) {
+      aggregate = new Aggregate(event);
+      pending.put(key, aggregate);
+    }
+    aggregate.add(event, n);
   }
 
   private void checkOpen() {
