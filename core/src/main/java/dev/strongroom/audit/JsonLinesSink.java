@@ -61,17 +61,65 @@ final class JsonLinesSink implements AuditSink {
         }
       };
 
-  /** Identical events (all but the time): the aggregation key. */
-  private record Key(
-      String principal,
-      String operation,
-      String resource,
-      long version,
-      AuditEvent.Outcome outcome,
-      String detail) {
-    static Key of(AuditEvent e) {
-      return new Key(
-          e.principal(), e.operation(), e.resource(), e.version(), e.outcome(), e.detail());
+  /**
+   * Identical events (all but the time): the aggregation key. Mutable only as the sink's lookup
+   * probe (guarded by the sink), so a hit allocates nothing; the map holds copies.
+   */
+  private static final class Key {
+    private String principal;
+    private String operation;
+    private String resource;
+    private long version;
+    private AuditEvent.Outcome outcome;
+    private String detail;
+    private int hash;
+
+    Key set(AuditEvent e) {
+      principal = e.principal();
+      operation = e.operation();
+      resource = e.resource();
+      version = e.version();
+      outcome = e.outcome();
+      detail = e.detail();
+      int h = principal.hashCode();
+      h = 31 * h + operation.hashCode();
+      h = 31 * h + resource.hashCode();
+      h = 31 * h + Long.hashCode(version);
+      h = 31 * h + outcome.ordinal();
+      hash = 31 * h + detail.hashCode();
+      return this;
+    }
+
+    Key copy() {
+      Key k = new Key();
+      k.principal = principal;
+      k.operation = operation;
+      k.resource = resource;
+      k.version = version;
+      k.outcome = outcome;
+      k.detail = detail;
+      k.hash = hash;
+      return k;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Key)) {
+        return false;
+      }
+      Key k = (Key) o;
+      return hash == k.hash
+          && version == k.version
+          && outcome == k.outcome
+          && principal.equals(k.principal)
+          && operation.equals(k.operation)
+          && resource.equals(k.resource)
+          && detail.equals(k.detail);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
     }
   }
 
@@ -119,6 +167,7 @@ final class JsonLinesSink implements AuditSink {
 
   // guarded by this
   private final LinkedHashMap<Key, Aggregate> pending = new LinkedHashMap<>();
+  private final Key probe = new Key();
   private Instant windowStart;
   private RuntimeException failure;
   private boolean closed;
@@ -267,11 +316,10 @@ final class JsonLinesSink implements AuditSink {
     if (pending.isEmpty() || windowStart == null) {
       windowStart = event.time();
     }
-    Key key = Key.of(event);
-    Aggregate aggregate = pending.get(key);
+    Aggregate aggregate = pending.get(probe.set(event));
     if (aggregate == null) {
       aggregate = new Aggregate(event);
-      pending.put(key, aggregate);
+      pending.put(probe.copy(), aggregate);
     }
     aggregate.add(event, n);
   }
