@@ -44,7 +44,11 @@ import javax.crypto.spec.SecretKeySpec;
 final class AuditChain {
   static final String GENESIS = "0".repeat(64);
   static final int MIN_KEY_BYTES = 16;
-  static final int MAX_LINE_BYTES = 64 * 1024;
+  static final int MAX_LINE_BYTES = 1024 * 1024;
+
+  /** Longer details are cut (and marked) when written, so no line nears {@link #MAX_LINE_BYTES}. */
+  static final int MAX_DETAIL_CHARS = 4096;
+
   static final String REPAIR = "audit.repair";
   private static final byte[] CHECKPOINT_LABEL =
       "strongroom-audit-checkpoint-v1\n".getBytes(StandardCharsets.US_ASCII);
@@ -95,7 +99,12 @@ final class AuditChain {
     node.put("resource", event.resource());
     node.put("version", event.version());
     node.put("outcome", event.outcome().name());
-    node.put("detail", event.detail());
+    String detail = event.detail();
+    node.put(
+        "detail",
+        detail.length() <= MAX_DETAIL_CHARS
+            ? detail
+            : detail.substring(0, MAX_DETAIL_CHARS) + "…[" + detail.length() + " chars]");
     if (count > 0) {
       node.put("count", count);
       node.put("first", first.toString());
@@ -107,6 +116,14 @@ final class AuditChain {
       canonical = JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("expected a JSON tree to serialize", e);
+    }
+    if (canonical.length() > MAX_LINE_BYTES / 4 - MAC_SUFFIX_LENGTH) {
+      throw new IllegalArgumentException(
+          "expected an audit event under "
+              + (MAX_LINE_BYTES / 4)
+              + " characters but it was "
+              + canonical.length()
+              + " (a principal or resource name that long)");
     }
     return canonical.substring(0, canonical.length() - 1)
         + MAC_PREFIX

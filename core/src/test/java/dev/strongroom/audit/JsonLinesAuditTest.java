@@ -278,6 +278,19 @@ class JsonLinesAuditTest {
   }
 
   @Test
+  void record_hugeDetail_isCutAndStillVerifies() throws IOException {
+    Path file = dir.resolve("audit.jsonl");
+    try (AuditSink sink = AuditSinks.jsonLines(file, KEY, false)) {
+      sink.record(new AuditEvent(T0, "svc", "write", "x", 1, Outcome.ERROR, "é".repeat(2_000_000)));
+    }
+
+    String line = lines(file).get(0);
+    assertTrue(line.length() < 5000, "length " + line.length());
+    assertTrue(line.contains("…[2000000 chars]"), line.substring(0, 100));
+    assertTrue(AuditVerifier.verify(file, KEY).ok());
+  }
+
+  @Test
   void logFile_neverContainsTheChainKey() throws IOException {
     Path file = writeLog(3);
 
