@@ -43,7 +43,17 @@ public final class AuditVerifier {
    */
   public static AuditVerification verify(
       Path file, SecretValue chainKey, List<AuditCheckpointStore> mirrors) {
+    return verify(file, JsonLinesSink.defaultCheckpoint(file), chainKey, mirrors);
+  }
+
+  /**
+   * As {@link #verify(Path, SecretValue, List)}, for a log whose local checkpoint was put at {@code
+   * checkpoint} ({@link JsonLinesOptions.Builder#checkpointFile}).
+   */
+  public static AuditVerification verify(
+      Path file, Path checkpoint, SecretValue chainKey, List<AuditCheckpointStore> mirrors) {
     Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(checkpoint, "checkpoint");
     Objects.requireNonNull(chainKey, "chainKey");
     List<RuntimeException> unreadable = new ArrayList<>();
     ChainCheck.Result result;
@@ -52,7 +62,7 @@ public final class AuditVerifier {
           ChainCheck.run(
               file,
               AuditChain.create(chainKey),
-              new CheckpointFile(JsonLinesSink.defaultCheckpoint(file), false),
+              new CheckpointFile(checkpoint, false),
               List.copyOf(mirrors),
               (mirror, e) ->
                   unreadable.add(

@@ -204,6 +204,22 @@ class CheckpointedSinkTest {
     assertTrue(AuditVerifier.verify(log(), KEY).ok());
   }
 
+  @Test
+  void checkpointElsewhere_isUsedByTheSinkAndTheVerifier() throws IOException {
+    Path cp = dir.resolve("other").resolve("head.cp");
+    Files.createDirectories(cp.getParent());
+    try (AuditSink sink =
+        AuditSinks.jsonLines(log(), KEY, manual().everyEvent().checkpointFile(cp).build())) {
+      sink.record(write(0));
+      sink.record(write(1));
+    }
+    assertTrue(AuditVerifier.verify(log(), cp, KEY, List.of()).ok());
+    List<String> kept = Files.readAllLines(log(), StandardCharsets.UTF_8).subList(0, 1);
+    Files.write(log(), kept, StandardCharsets.UTF_8);
+
+    assertEquals(2, AuditVerifier.verify(log(), cp, KEY, List.of()).firstBadLine());
+  }
+
   // ---- torn tails
 
   @Test
