@@ -168,6 +168,7 @@ final class JsonLinesSink implements AuditSink {
   // guarded by this
   private final LinkedHashMap<Key, Aggregate> pending = new LinkedHashMap<>();
   private final Key probe = new Key();
+  private Aggregate lastAggregate; // the last one added to, while it is pending
   private Instant windowStart;
   private RuntimeException failure;
   private boolean closed;
@@ -194,6 +195,16 @@ final class JsonLinesSink implements AuditSink {
     } else {
       flusher = null;
     }
+  }
+
+  /** Whether the two events are the same access (by reference for the strings), times aside. */
+  private static boolean sameButTime(AuditEvent a, AuditEvent b) {
+    return a.principal() == b.principal()
+        && a.operation() == b.operation()
+        && a.resource() == b.resource()
+        && a.detail() == b.detail()
+        && a.version() == b.version()
+        && a.outcome() == b.outcome();
   }
 
   private static long saturatedNanos(Duration d) {
@@ -316,12 +327,18 @@ final class JsonLinesSink implements AuditSink {
     if (pending.isEmpty() || windowStart == null) {
       windowStart = event.time();
     }
+    Aggregate last = lastAggregate;
+    if (last != null && sameButTime(last.event, event)) {
+      last.add(event, n); // the hot path: the same access again, compared by reference
+      return;
+    }
     Aggregate aggregate = pending.get(probe.set(event));
     if (aggregate == null) {
       aggregate = new Aggregate(event);
       pending.put(probe.copy(), aggregate);
     }
     aggregate.add(event, n);
+    lastAggregate = aggregate;
   }
 
   private void checkOpen() {
@@ -362,6 +379,7 @@ final class JsonLinesSink implements AuditSink {
     synchronized (this) {
       batch = new ArrayList<>(pending.entrySet());
       pending.clear();
+      lastAggregate = null;
       windowStart = null;
     }
     List<Object> items = new ArrayList<>(batch.size() + 1);
