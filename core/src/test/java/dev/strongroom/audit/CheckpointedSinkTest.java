@@ -136,6 +136,34 @@ class CheckpointedSinkTest {
   }
 
   @Test
+  void olderCheckpointPutBackWithACutLog_undetectableLocally_detectedByTheMirror()
+      throws IOException {
+    Path mirrorPath = dir.resolve("mirror.checkpoint");
+    AuditCheckpointStore mirror = AuditCheckpointStores.file(mirrorPath);
+    Path cp = JsonLinesSink.defaultCheckpoint(log());
+    Path savedCp = dir.resolve("saved.checkpoint");
+    Path savedLog = dir.resolve("saved.jsonl");
+    JsonLinesOptions options = manual().everyEvent().mirror(mirror).build();
+    try (AuditSink sink = AuditSinks.jsonLines(log(), KEY, options)) {
+      for (int i = 0; i < 3; i++) {
+        sink.record(write(i));
+      }
+    }
+    Files.copy(cp, savedCp); // the attacker keeps genuine copies...
+    Files.copy(log(), savedLog);
+    try (AuditSink sink = AuditSinks.jsonLines(log(), KEY, options)) {
+      sink.record(write(3)); // ...and later wants this line gone
+    }
+    Files.copy(savedCp, cp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(savedLog, log(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+    assertTrue(AuditVerifier.verify(log(), KEY).ok(), "documented as undetectable locally");
+    AuditVerification withMirror = AuditVerifier.verify(log(), KEY, List.of(mirror));
+    assertFalse(withMirror.ok());
+    assertTrue(withMirror.reason().startsWith("line 4 is missing"), withMirror.reason());
+  }
+
+  @Test
   void mirror_isWrittenAtMostEveryMirrorInterval_andAtClose() {
     AtomicInteger writes = new AtomicInteger();
     AuditCheckpointStore counting = new CountingStore(writes, new AtomicBoolean());
