@@ -123,6 +123,17 @@ final class JsonLinesSink implements AuditSink {
     }
   }
 
+  /** A non-aggregated event waiting for a group commit; fields guarded by the io lock. */
+  private static final class Ticket {
+    final AuditEvent event;
+    boolean done;
+    RuntimeException failure;
+
+    Ticket(AuditEvent event) {
+      this.event = event;
+    }
+  }
+
   /** Identical events seen in the current interval. */
   private static final class Aggregate {
     final AuditEvent event; // the first
@@ -168,6 +179,7 @@ final class JsonLinesSink implements AuditSink {
   // guarded by this
   private final LinkedHashMap<Key, Aggregate> pending = new LinkedHashMap<>();
   private final Key probe = new Key();
+  private final List<Ticket> queue = new ArrayList<>();
   private Aggregate lastAggregate; // the last one added to, while it is pending
   private Instant windowStart;
   private RuntimeException failure;
@@ -279,7 +291,7 @@ final class JsonLinesSink implements AuditSink {
       throw refused(null);
     }
     try {
-      commitLocked(null);
+      commitLocked();
     } catch (AccessDeniedException e) {
       throw refused(e);
     } finally {
@@ -364,30 +376,56 @@ final class JsonLinesSink implements AuditSink {
     }
   }
 
+  /**
+   * Commits {@code immediate} (if any) with everything pending. Group commit: the event joins a
+   * queue; whichever thread holds the file lock next writes the whole queue (and the pending
+   * aggregates) with one append and one force, so concurrent writers share a force; the others find
+   * their event written (or its failure) when they get the lock.
+   */
   private void commit(AuditEvent immediate) {
+    Ticket ticket = null;
+    if (immediate != null) {
+      ticket = new Ticket(immediate);
+      synchronized (this) {
+        queue.add(ticket);
+      }
+    }
     io.lock();
     try {
-      commitLocked(immediate);
+      if (ticket == null || !ticket.done) {
+        commitLocked();
+      }
     } finally {
       io.unlock();
     }
+    if (ticket != null && ticket.failure != null) {
+      throw ticket.failure;
+    }
+  }
+
+  /** How many events wait for a commit (tests). */
+  synchronized int queued() {
+    return queue.size();
   }
 
   /** One group commit; io held. */
-  private void commitLocked(AuditEvent immediate) {
+  private void commitLocked() {
     List<Map.Entry<Key, Aggregate>> batch;
+    List<Ticket> tickets;
     synchronized (this) {
       batch = new ArrayList<>(pending.entrySet());
       pending.clear();
       lastAggregate = null;
       windowStart = null;
+      tickets = new ArrayList<>(queue);
+      queue.clear();
     }
-    List<Object> items = new ArrayList<>(batch.size() + 1);
+    List<Object> items = new ArrayList<>(batch.size() + tickets.size());
     for (Map.Entry<Key, Aggregate> e : batch) {
       items.add(e.getValue());
     }
-    if (immediate != null) {
-      items.add(immediate);
+    for (Ticket t : tickets) {
+      items.add(t.event);
     }
     boolean wasFailing;
     synchronized (this) {
@@ -412,10 +450,19 @@ final class JsonLinesSink implements AuditSink {
         }
         failure = e;
       }
+      RuntimeException failure =
+          e instanceof AccessDeniedException
+              ? e
+              : new AccessDeniedException("could not write audit log " + file, e);
+      for (Ticket t : tickets) {
+        t.done = true;
+        t.failure = failure;
+      }
       options.listener().writeFailed(e);
-      throw e instanceof AccessDeniedException
-          ? e
-          : new AccessDeniedException("could not write audit log " + file, e);
+      throw failure;
+    }
+    for (Ticket t : tickets) {
+      t.done = true;
     }
     if (wasFailing) {
       synchronized (this) {
@@ -658,7 +705,7 @@ final class JsonLinesSink implements AuditSink {
     shutdownFlusher();
     io.lock();
     try {
-      commitLocked(null);
+      commitLocked();
       mirrorIfDue(true);
     } finally {
       closeChannel();

@@ -387,6 +387,47 @@ class CheckpointedSinkTest {
   }
 
   @Test
+  void everyEvent_concurrentWriters_shareOneGroupCommit() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger writes = new AtomicInteger();
+    JsonLinesSink sink =
+        (JsonLinesSink) AuditSinks.jsonLines(log(), KEY, manual().everyEvent().build());
+    JsonLinesSink.LogWriter real = sink.writer;
+    sink.writer =
+        (channel, bytes) -> {
+          if (writes.incrementAndGet() == 1) {
+            writing.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          real.write(channel, bytes);
+        };
+    Thread a = new Thread(() -> sink.record(write(0)));
+    a.start();
+    writing.await(); // a's commit is on the disk; b and c queue behind it
+    Thread b = new Thread(() -> sink.record(write(1)));
+    Thread c = new Thread(() -> sink.record(write(2)));
+    b.start();
+    c.start();
+    while (sink.queued() < 2) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    release.countDown();
+    a.join();
+    b.join();
+    c.join();
+    sink.close();
+
+    assertEquals(2, writes.get(), "b and c went out in one append");
+    assertEquals(3, lines(log()).size());
+    assertTrue(AuditVerifier.verify(log(), KEY).ok());
+  }
+
+  @Test
   void aggregating_backgroundThreadWritesWithoutAnyCall() throws Exception {
     AuditSink sink =
         AuditSinks.jsonLines(
