@@ -29,13 +29,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Design. Two locks: {@code this} guards the pending aggregates and the health flags and is held
  * only for map updates; {@code io} guards the files (the log's channel, the chain's head, the
  * checkpoint) and is held for a whole commit. A commit takes the pending aggregates, builds their
- * lines (and a non-aggregated event's, last), writes them with one append, forces them if asked,
- * then writes the local checkpoint (line first, checkpoint second: a crash between them leaves the
- * log ahead of the checkpoint, which verifies with a warning; never the reverse). Mirrors are
- * written at most every mirror interval and at close; a failing mirror is reported and recorded in
- * the log, never refused. On open (and after a failed write that could not be undone) the files are
- * re-read: the chain verified across rolled-over files, compared with every checkpoint, a torn
- * final line cut off and recorded as a repair.
+ * lines (and those of the non-aggregated events queued by every thread waiting to commit: group
+ * commit), writes them with one append, forces them if asked, then writes the local checkpoint
+ * (line first, checkpoint second: a crash between them leaves the log ahead of the checkpoint,
+ * which verifies with a warning; never the reverse). Mirrors are written at most every mirror
+ * interval and at close; a failing mirror is reported and recorded in the log, never refused. On
+ * open (and after a failed write that could not be undone) the files are re-read: the chain
+ * verified across rolled-over files, compared with every checkpoint, a torn final line cut off and
+ * recorded as a repair.
  *
  * <p>Fail-closed rule of an aggregating sink (also in docs/AUDIT.md): an aggregated event is
  * accepted only if the last commit did not fail and the oldest pending aggregate is no more than
