@@ -409,8 +409,23 @@ final class JsonLinesSink implements AuditSink {
     return queue.size();
   }
 
-  /** One group commit; io held. */
+  /**
+   * One group commit; io held. A {@link FileChannel} closes itself when the writing thread is
+   * interrupted, so the caller's interrupt status is set aside for the commit and restored after:
+   * an interrupted request thread must neither lose the log's channel nor tear a line.
+   */
   private void commitLocked() {
+    boolean interrupted = Thread.interrupted();
+    try {
+      commitUninterrupted();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void commitUninterrupted() {
     List<Map.Entry<Key, Aggregate>> batch;
     List<Ticket> tickets;
     synchronized (this) {
@@ -703,7 +718,9 @@ final class JsonLinesSink implements AuditSink {
       }
       closed = true;
     }
-    shutdownFlusher();
+    if (flusher != null) {
+      flusher.shutdown(); // a commit running on it finishes; it is never interrupted
+    }
     io.lock();
     try {
       commitLocked();

@@ -164,6 +164,28 @@ class CheckpointedSinkTest {
   }
 
   @Test
+  void backendMirror_wiredThroughARoom_keepsTheRoomsHeadInItsOwnBackend() throws IOException {
+    dev.strongroom.internal.memory.MemoryBackend backend =
+        dev.strongroom.internal.memory.MemoryBackend.create(clock);
+    AuditCheckpointStore mirror = AuditCheckpointStores.backend(backend.secrets());
+    AuditSink sink = AuditSinks.jsonLines(log(), KEY, manual().mirror(mirror).build());
+    try (dev.strongroom.Strongroom room =
+        dev.strongroom.Strongroom.builder().backend(backend).clock(clock).audit(sink).build()) {
+      room.put("db/pw", SecretValue.ofUtf8("v"));
+      room.secret("db/pw").wipe();
+      room.secret("db/pw").wipe();
+    }
+    long lines = Files.readAllLines(log(), StandardCharsets.UTF_8).size();
+    assertEquals(lines, mirror.read().orElseThrow().seq());
+    Files.delete(log());
+    Files.delete(JsonLinesSink.defaultCheckpoint(log()));
+
+    AuditVerification result = AuditVerifier.verify(log(), KEY, List.of(mirror));
+    assertFalse(result.ok());
+    assertTrue(result.reason().contains("the log is gone"), result.reason());
+  }
+
+  @Test
   void mirror_isWrittenAtMostEveryMirrorInterval_andAtClose() {
     AtomicInteger writes = new AtomicInteger();
     AuditCheckpointStore counting = new CountingStore(writes, new AtomicBoolean());
@@ -384,6 +406,27 @@ class CheckpointedSinkTest {
     sink.record(read("e")); // the lagging group commits on the caller's thread: accepted
     sink.close();
     assertTrue(AuditVerifier.verify(log(), KEY).ok());
+  }
+
+  @Test
+  void interruptedCaller_isStillRecorded_keepsItsInterrupt_andTearsNothing() throws IOException {
+    try (AuditSink sink = AuditSinks.jsonLines(log(), KEY, manual().build())) {
+      Thread.currentThread().interrupt();
+      try {
+        sink.record(write(0));
+        sink.record(read("a"));
+        sink.flush();
+        assertTrue(Thread.currentThread().isInterrupted());
+      } finally {
+        Thread.interrupted();
+      }
+      sink.record(write(1));
+    }
+
+    assertEquals(3, lines(log()).size());
+    AuditVerification result = AuditVerifier.verify(log(), KEY);
+    assertTrue(result.ok(), result.reason());
+    assertEquals(List.of(), result.warnings());
   }
 
   @Test
