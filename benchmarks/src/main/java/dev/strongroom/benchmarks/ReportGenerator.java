@@ -42,13 +42,20 @@ public final class ReportGenerator {
 
   /** Benchmarks whose ratios use another baseline than {@link #BASELINE}. */
   private static final Map<String, String> OTHER_BASELINES =
-      Map.of("SecretReadBenchmark.read", "caffeine");
+      Map.of("SecretReadBenchmark.read", "caffeine", "AuditedReadBenchmark.read", "caffeine");
 
   /** Benchmarks reported as absolute operations per second, without ratios. */
-  private static final Set<String> ABSOLUTE = Set.of("ApiKeyVerifyBenchmark.verify");
+  private static final Set<String> ABSOLUTE =
+      Set.of("ApiKeyVerifyBenchmark.verify", "AuditSinkBenchmark.append");
 
   /** The API-key verification target of issue 8, in verifications per second on one thread. */
   static final double API_KEY_VERIFY_TARGET = 1_000_000;
+
+  /** Issue 12: an audited cached read costs at most 20× a bare Caffeine hit (ratio ≥ 0.05). */
+  static final double AUDITED_READ_TARGET = 0.05;
+
+  /** Issue 12: the JSON-lines sink appends at least this many events per second, every event. */
+  static final double AUDIT_APPEND_TARGET = 10_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final BasicStroke THICK = new BasicStroke(4f);
@@ -220,7 +227,12 @@ public final class ReportGenerator {
 
   private void targets(StringBuilder md) {
     md.append(
-        "\n## Targets (issues 7, 8 and 18)\n\n| target | measured | verdict |\n|---|---|---|\n");
+        "
+## Targets (issues 7, 8, 12 and 18)
+
+| target | measured | verdict |
+|---|---|---|
+");
     for (String benchmark : List.of("EncryptBenchmark.encrypt", "DecryptBenchmark.decrypt")) {
       target(md, benchmark + ": ours / jcaReused at 1 KiB", ratio(benchmark, OURS, 1024, 1), 0.8);
       target(
@@ -260,6 +272,18 @@ public final class ReportGenerator {
         score("ApiKeyVerifyBenchmark.verify", OURS, 0, 1),
         API_KEY_VERIFY_TARGET,
         v -> count(v) + " ops/s");
+    target(
+        md,
+        "AuditedReadBenchmark.read: ours (JSON-lines sink, default aggregating) / caffeine",
+        ratio("AuditedReadBenchmark.read", OURS, 0, 1),
+        AUDITED_READ_TARGET,
+        v -> String.format(Locale.ROOT, "%.3f× (%.1f× the cost)", v, 1 / v));
+    target(
+        md,
+        "AuditSinkBenchmark.append: every event, not forced, 1 thread",
+        score("AuditSinkBenchmark.append", "everyEvent", 0, 1),
+        AUDIT_APPEND_TARGET,
+        v -> count(v) + " events/s");
   }
 
   /** The higher score of {@code impls} at {@code size}, 1 thread, if any ran. */
@@ -370,7 +394,9 @@ public final class ReportGenerator {
             "StreamBenchmark.encrypt",
             "StreamBenchmark.decrypt",
             "SecretReadBenchmark.read",
-            "ApiKeyVerifyBenchmark.verify");
+            "AuditedReadBenchmark.read",
+            "ApiKeyVerifyBenchmark.verify",
+            "AuditSinkBenchmark.append");
     TreeMap<Integer, String> ordered = new TreeMap<>();
     new TreeSet<>(rows.stream().map(Row::benchmark).toList())
         .forEach(b -> ordered.put(order.contains(b) ? order.indexOf(b) : 100 + ordered.size(), b));

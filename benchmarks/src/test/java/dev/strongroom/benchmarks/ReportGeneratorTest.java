@@ -114,6 +114,31 @@ class ReportGeneratorTest {
   }
 
   @Test
+  void markdown_audit_ratioToCaffeineAbsoluteAppendsAndTargets() throws Exception {
+    String json =
+        "["
+            + unsized("AuditedReadBenchmark.read", "caffeine", 100_000_000.0)
+            + ","
+            + unsized("AuditedReadBenchmark.read", "strongroom", 4_000_000.0)
+            + ","
+            + unsized("AuditSinkBenchmark.append", "everyEvent", 25_000.0)
+            + ","
+            + unsized("AuditSinkBenchmark.append", "everyEventFsync", 500.0)
+            + "]";
+    String md =
+        new ReportGenerator(ReportGenerator.parse(new ObjectMapper().readTree(json)))
+            .markdown("test");
+
+    assertTrue(md.contains("## AuditedReadBenchmark.read, 1 thread (ratios to caffeine)"), md);
+    assertTrue(md.contains("## AuditSinkBenchmark.append, 1 thread (absolute)"), md);
+    assertTrue(
+        md.contains(
+            "/ caffeine ≥ 0.050× (20.0× the cost) | 0.040× (25.0× the cost) | missed by 20% |"),
+        md);
+    assertTrue(md.contains("not forced, 1 thread ≥ 10.0 k events/s | 25.0 k events/s | met |"), md);
+  }
+
+  @Test
   void main_writesMergedJsonMarkdownAndChart(@TempDir Path dir) throws Exception {
     Path in = dir.resolve("in.json");
     Files.writeString(in, JSON);

@@ -1,14 +1,19 @@
 package dev.strongroom.cli;
 
 import dev.strongroom.SecretValue;
+import dev.strongroom.audit.AuditCheckpointStore;
+import dev.strongroom.audit.AuditCheckpointStores;
 import dev.strongroom.audit.AuditEvent;
 import dev.strongroom.audit.AuditVerification;
 import dev.strongroom.audit.AuditVerifier;
 import dev.strongroom.file.internal.FileBackend;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code audit verify}: checks the hash chain of the store's audit log. */
+/** {@code audit verify}: checks the hash chain of the store's audit log against its checkpoints. */
 @Command(
     name = "audit",
     description = "The store's audit log.",
@@ -22,16 +27,39 @@ final class AuditCommands implements Runnable {
   @Command(
       name = "verify",
       description =
-          "Verify every line of the store's audit log (audit.jsonl): prints OK and the line count,"
-              + " or the first bad line and why, and exits 1.")
+          "Verify every line of the store's audit log (audit.jsonl and its rolled-over files)"
+              + " against its checkpoint (audit.jsonl.checkpoint) and any mirrors: prints OK, the"
+              + " line count and any warnings (a repaired torn tail, with its position), or the"
+              + " first bad or missing line and why, and exits 1.")
   static final class Verify extends StoreCommand {
+    @Option(
+        names = "--mirror",
+        paramLabel = "FILE",
+        description = "A mirror of the checkpoint kept elsewhere (repeatable).")
+    List<Path> mirrors = new ArrayList<>();
+
+    @Option(
+        names = "--backend-mirror",
+        description =
+            "Also compare with the checkpoint mirrored in the store's backend under "
+                + AuditCheckpointStores.BACKEND_NAME
+                + ".")
+    boolean backendMirror;
+
     @Override
     int run(RoomContext room) {
       FileBackend backend = room.fileBackend("audit verify");
       Path file = backend.auditFile();
+      List<AuditCheckpointStore> stores = new ArrayList<>();
+      for (Path mirror : mirrors) {
+        stores.add(AuditCheckpointStores.file(mirror));
+      }
+      if (backendMirror) {
+        stores.add(AuditCheckpointStores.backend(backend.secrets()));
+      }
       AuditVerification result;
       try (SecretValue key = backend.auditChainKey()) {
-        result = AuditVerifier.verify(file, key);
+        result = AuditVerifier.verify(file, key, stores);
       }
       if (!result.ok()) {
         if (json()) {
@@ -42,6 +70,8 @@ final class AuditCommands implements Runnable {
                   + result.firstBadLine()
                   + ",\"reason\":"
                   + q(result.reason())
+                  + ",\"warnings\":"
+                  + warningsJson(result)
                   + "}");
         }
         throw new CliError(
@@ -55,16 +85,35 @@ final class AuditCommands implements Runnable {
       }
       room.room(); // the verification itself is recorded, after the lines it verified
       room.audit(
-          "audit.verify", "audit.jsonl", 0, AuditEvent.Outcome.OK, result.lineCount() + " lines");
-      println(
-          json()
-              ? "{\"ok\":true,\"file\":"
-                  + q(file.toString())
-                  + ",\"lines\":"
-                  + result.lineCount()
-                  + "}"
-              : "OK: " + result.lineCount() + " lines verified in " + file);
+          "audit.verify",
+          "audit.jsonl",
+          0,
+          AuditEvent.Outcome.OK,
+          result.lineCount() + " lines, " + result.warnings().size() + " warnings");
+      if (json()) {
+        println(
+            "{\"ok\":true,\"file\":"
+                + q(file.toString())
+                + ",\"lines\":"
+                + result.lineCount()
+                + ",\"warnings\":"
+                + warningsJson(result)
+                + "}");
+      } else {
+        println("OK: " + result.lineCount() + " lines verified in " + file);
+        for (AuditVerification.Warning w : result.warnings()) {
+          println("warning: line " + w.line() + ": " + w.message());
+        }
+      }
       return Main.OK;
+    }
+
+    private static String warningsJson(AuditVerification result) {
+      List<String> out = new ArrayList<>();
+      for (AuditVerification.Warning w : result.warnings()) {
+        out.add("{\"line\":" + w.line() + ",\"message\":" + q(w.message()) + "}");
+      }
+      return "[" + String.join(",", out) + "]";
     }
   }
 }

@@ -146,8 +146,9 @@ class JsonLinesAuditTest {
 
     AuditVerification result = AuditVerifier.verify(file, KEY);
 
+    // the last line was checkpointed when it was written: cutting it short loses it
     assertEquals(3, result.firstBadLine());
-    assertEquals("partial last line", result.reason());
+    assertTrue(result.reason().startsWith("line 3 is missing"), result.reason());
   }
 
   @Test
@@ -242,7 +243,7 @@ class JsonLinesAuditTest {
   @Test
   void record_afterTheFileBecameUnwritable_throwsAccessDenied() throws IOException {
     Path file = dir.resolve("audit.jsonl");
-    AuditSink sink = AuditSinks.jsonLines(file, KEY);
+    AuditSink sink = AuditSinks.jsonLines(file, KEY, false);
     sink.record(event(0));
     // Close the channel underneath the sink: the next write fails with an IOException.
     JsonLinesSink inner = (JsonLinesSink) sink;
@@ -274,6 +275,19 @@ class JsonLinesAuditTest {
     Path file = writeLog(1);
 
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+  }
+
+  @Test
+  void record_hugeDetail_isCutAndStillVerifies() throws IOException {
+    Path file = dir.resolve("audit.jsonl");
+    try (AuditSink sink = AuditSinks.jsonLines(file, KEY, false)) {
+      sink.record(new AuditEvent(T0, "svc", "write", "x", 1, Outcome.ERROR, "é".repeat(2_000_000)));
+    }
+
+    String line = lines(file).get(0);
+    assertTrue(line.length() < 5000, "length " + line.length());
+    assertTrue(line.contains("…[2000000 chars]"), line.substring(0, 100));
+    assertTrue(AuditVerifier.verify(file, KEY).ok());
   }
 
   @Test
