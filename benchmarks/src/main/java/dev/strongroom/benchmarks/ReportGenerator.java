@@ -227,12 +227,7 @@ public final class ReportGenerator {
 
   private void targets(StringBuilder md) {
     md.append(
-        "
-## Targets (issues 7, 8, 12 and 18)
-
-| target | measured | verdict |
-|---|---|---|
-");
+        "\n## Targets (issues 7, 8, 12 and 18)\n\n| target | measured | verdict |\n|---|---|---|\n");
     for (String benchmark : List.of("EncryptBenchmark.encrypt", "DecryptBenchmark.decrypt")) {
       target(md, benchmark + ": ours / jcaReused at 1 KiB", ratio(benchmark, OURS, 1024, 1), 0.8);
       target(
