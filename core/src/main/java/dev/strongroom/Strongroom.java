@@ -31,6 +31,7 @@ import dev.strongroom.internal.room.SecretCache;
 import dev.strongroom.internal.room.Target;
 import dev.strongroom.lease.LeaseListener;
 import dev.strongroom.lease.LeasedCredential;
+import dev.strongroom.observe.RoomObserver;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
@@ -851,8 +852,19 @@ public final class Strongroom implements AutoCloseable {
     private final List<AuditSink> sinks = new ArrayList<>();
     private ScheduledExecutorService leaseScheduler;
     private ApiKeyPolicy apiKeyPolicy = ApiKeyPolicy.defaults();
+    private RoomObserver observer = RoomObserver.noop();
 
     private Builder() {}
+
+    /**
+     * Who is told what the room does (cache hits and misses, backend calls, stale reads, lease
+     * events, rotations, audit failures, API-key verifications), for metrics and health; nothing if
+     * not set. Whatever the observer throws is caught and ignored.
+     */
+    public Builder observer(RoomObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
 
     /** How the room's {@link Strongroom#apiKeys() API keys} behave; the defaults if not set. */
     public Builder apiKeys(ApiKeyPolicy policy) {
@@ -972,7 +984,8 @@ public final class Strongroom implements AutoCloseable {
                   executor,
                   principal,
                   AuditRecorder.of(clock, sinks),
-                  leaseScheduler));
+                  leaseScheduler,
+                  observer));
       return new Strongroom(core, true, "", null, Guard.of(core.audit()), apiKeyPolicy);
     }
 

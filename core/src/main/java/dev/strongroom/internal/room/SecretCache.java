@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.strongroom.SecretValue;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.observe.RoomObserver;
 import dev.strongroom.spi.SecretVersion;
 import dev.strongroom.spi.StoredSecret;
 import java.time.Clock;
@@ -59,6 +60,12 @@ public final class SecretCache implements AutoCloseable {
   private final Duration maxStale;
   private final BiConsumer<String, Entry> onNewVersion;
   private final ConcurrentHashMap<String, Long> announced = new ConcurrentHashMap<>();
+  private final Duration refreshAfter;
+  private final RoomObserver observer;
+
+  /** Names whose last background refresh failed (so the entry served is not being confirmed). */
+  private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
+
   private final LoadingCache<String, Entry> cache;
   private volatile boolean closed;
 
@@ -69,8 +76,11 @@ public final class SecretCache implements AutoCloseable {
       Duration maxStale,
       long maximumSize,
       Executor executor,
-      BiConsumer<String, Entry> onNewVersion) {
+      BiConsumer<String, Entry> onNewVersion,
+      RoomObserver observer) {
     this.source = source;
+    this.refreshAfter = refreshAfter;
+    this.observer = observer;
     this.clock = clock;
     this.maxStale = maxStale;
     this.onNewVersion = onNewVersion;
@@ -97,6 +107,29 @@ public final class SecretCache implements AutoCloseable {
       long maximumSize,
       Executor executor,
       BiConsumer<String, Entry> onNewVersion) {
+    return create(
+        source,
+        clock,
+        refreshAfter,
+        maxStale,
+        maximumSize,
+        executor,
+        onNewVersion,
+        RoomObserver.noop());
+  }
+
+  /**
+   * As above, telling {@code observer} (which must not throw) about hits, misses and stale reads.
+   */
+  public static SecretCache create(
+      Function<String, Optional<StoredSecret>> source,
+      Clock clock,
+      Duration refreshAfter,
+      Duration maxStale,
+      long maximumSize,
+      Executor executor,
+      BiConsumer<String, Entry> onNewVersion,
+      RoomObserver observer) {
     return new SecretCache(
         Objects.requireNonNull(source, "source"),
         Objects.requireNonNull(clock, "clock"),
@@ -104,7 +137,8 @@ public final class SecretCache implements AutoCloseable {
         Objects.requireNonNull(maxStale, "maxStale"),
         maximumSize,
         Objects.requireNonNull(executor, "executor"),
-        Objects.requireNonNull(onNewVersion, "onNewVersion"));
+        Objects.requireNonNull(onNewVersion, "onNewVersion"),
+        Objects.requireNonNull(observer, "observer"));
   }
 
   /**
@@ -116,8 +150,19 @@ public final class SecretCache implements AutoCloseable {
    */
   public Entry get(String name) {
     checkOpen();
+    if (cache.policy().getIfPresentQuietly(name) != null) {
+      observer.cacheHit(name);
+    } else {
+      observer.cacheMiss(name);
+    }
     Entry entry = cache.get(name);
     if (!tooOld(entry)) {
+      if (failing.contains(name)) {
+        Duration age = Duration.between(entry.loadedAt(), clock.instant());
+        if (age.compareTo(refreshAfter) > 0) {
+          observer.staleRead(name, age);
+        }
+      }
       return entry;
     }
     return cache
@@ -196,6 +241,7 @@ public final class SecretCache implements AutoCloseable {
         source
             .apply(name)
             .orElseThrow(() -> new NotFoundException("no such secret: '" + name + "'"));
+    failing.remove(name);
     return new Entry(stored.version(), stored.value(), clock.instant());
   }
 
@@ -239,11 +285,13 @@ public final class SecretCache implements AutoCloseable {
     public Entry reload(String name, Entry old) {
       try {
         Optional<StoredSecret> stored = source.apply(name);
+        failing.remove(name);
         if (stored.isEmpty()) {
           return null; // deleted or destroyed elsewhere: drop it
         }
         return new Entry(stored.get().version(), stored.get().value(), clock.instant());
       } catch (BackendUnavailableException e) {
+        failing.add(name);
         LOG.debug(
             "refresh of secret '{}' failed; serving the value loaded at {}", name, old.loadedAt());
         return old;
