@@ -56,6 +56,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -359,7 +360,22 @@ public final class Strongroom implements AutoCloseable {
     Objects.requireNonNull(listener, "listener");
     String full = secretAllowed(Operation.READ, "watch", name);
     String relative = full.substring(namespace.length());
-    Runnable remove = core.listen(full, (n, entry) -> deliver(relative, full, entry, listener));
+    // Versions at or below the one CURRENT in the backend now are never delivered, so the listener
+    // never gets an older version after a newer one (0 if the secret does not exist yet: it gets
+    // version 1). Deliveries to one listener are serialized and strictly increasing.
+    AtomicLong delivered = new AtomicLong(currentVersion(full));
+    Runnable remove =
+        core.listen(
+            full,
+            (n, entry) -> {
+              synchronized (delivered) {
+                long version = entry.version().version();
+                if (version > delivered.get()) {
+                  delivered.set(version);
+                  deliver(relative, full, entry, listener);
+                }
+              }
+            });
     long period = Math.max(1, core.settings().refreshAfter().toMillis());
     ScheduledFuture<?> poll =
         core.scheduler()
@@ -368,6 +384,22 @@ public final class Strongroom implements AutoCloseable {
       poll.cancel(false);
       remove.run();
     };
+  }
+
+  /** The backend's CURRENT version of {@code full}, 0 if none; the cache's if the backend fails. */
+  private long currentVersion(String full) {
+    try {
+      return core.readStore(dev.strongroom.spi.ReadRequest.current(full))
+          .map(
+              stored -> {
+                stored.value().wipe();
+                return stored.version().version();
+              })
+          .orElse(0L);
+    } catch (StrongroomException e) {
+      LOG.debug("watch of secret '{}': current version unknown: {}", full, e.getClass().getName());
+      return 0;
+    }
   }
 
   private void poll(String full) {

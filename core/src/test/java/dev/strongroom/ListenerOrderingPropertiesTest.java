@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Disabled;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -59,7 +58,6 @@ class ListenerOrderingPropertiesTest {
     }
   }
 
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Property(tries = 300)
   void listeners_getEveryVersionInOrder(@ForAll("actions") List<Action> actions) {
     MutableClock clock = MutableClock.create();
@@ -113,7 +111,6 @@ class ListenerOrderingPropertiesTest {
    * {@code PUMP}, so jqwik explores how it interleaves with writes and registrations; everything
    * still queued runs at the end.
    */
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Property(tries = 300)
   void listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
       @ForAll("steps") List<Step> steps) {
@@ -168,7 +165,6 @@ class ListenerOrderingPropertiesTest {
 
   // Fails today: no listener hears version 1, since the first write inserts the cache entry
   // (no REPLACED removal, so nothing is announced). The other examples pass and guard the rest.
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Example
   void registeredBeforeFirstWrite_getsVersion1() {
     listeners_getEveryVersionInOrder(List.of(Action.REGISTER, Action.HERE));
@@ -208,7 +204,6 @@ class ListenerOrderingPropertiesTest {
 
   // Quick writes through the room collapse: each deferred removal notification announces the
   // cache's entry at the time it runs (registered at v1, then v2, v3, v4: saw only [4]).
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Example
   void deferred_quickWritesHere_everyVersionDelivered() {
     listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
@@ -217,7 +212,6 @@ class ListenerOrderingPropertiesTest {
 
   // A version that enters the cache by insertion is never announced, whatever its number: v1
   // written elsewhere, v2 written here into an empty cache, then nothing (saw []).
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Example
   void deferred_firstCachedVersion_isDelivered() {
     listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
@@ -226,7 +220,6 @@ class ListenerOrderingPropertiesTest {
 
   // Registered when the latest version is v3 (written by another room), the listener first gets
   // the older v2, from this room's deferred notification of its own write (saw [2, 3]).
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Example
   void deferred_registeredAfterAWrite_neverGetsAnOlderVersion() {
     listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
