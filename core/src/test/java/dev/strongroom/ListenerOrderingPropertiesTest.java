@@ -32,7 +32,12 @@ import net.jqwik.api.Provide;
  * version written anywhere. So a listener registered before the first write gets version 1 when
  * this room writes it.
  */
-class ListenerOrderingPropertiesTest {
+public class ListenerOrderingPropertiesTest {
+  /** The backend both rooms share; the file backend's tests override this. */
+  protected Backend backend(MutableClock clock) {
+    return MemoryBackend.create(clock);
+  }
+
   private static final String NAME = "app/key";
   private static final Duration REFRESH = Duration.ofMinutes(1);
 
@@ -61,8 +66,8 @@ class ListenerOrderingPropertiesTest {
   @Property(tries = 300)
   void listeners_getEveryVersionInOrder(@ForAll("actions") List<Action> actions) {
     MutableClock clock = MutableClock.create();
-    Backend shared = MemoryBackend.create(clock);
-    try (Strongroom room = room(shared, clock);
+    try (Backend shared = backend(clock);
+        Strongroom room = room(shared, clock);
         Strongroom other = room(shared, clock)) {
       List<Watch> watches = new ArrayList<>();
       long latest = 0;
@@ -115,9 +120,9 @@ class ListenerOrderingPropertiesTest {
   void listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
       @ForAll("steps") List<Step> steps) {
     MutableClock clock = MutableClock.create();
-    Backend shared = MemoryBackend.create(clock);
     java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>();
-    try (Strongroom room = room(shared, clock, queue::add);
+    try (Backend shared = backend(clock);
+        Strongroom room = room(shared, clock, queue::add);
         Strongroom other = room(shared, clock, Runnable::run)) {
       List<Watch> watches = new ArrayList<>();
       long latest = 0;
