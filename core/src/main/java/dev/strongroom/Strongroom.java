@@ -354,6 +354,12 @@ public final class Strongroom implements AutoCloseable {
    * (see {@link Builder#refreshAfter}). Each delivery is recorded as a read; if recording fails the
    * listener is not called. Listeners run on the refresh executor (see {@link SecretListener}).
    *
+   * <p>Order: the listener gets versions above the one CURRENT in the backend when it registers (a
+   * listener registered before the first write gets version 1), strictly increasing, never an older
+   * one after a newer one; every version written through this room, each with its own value; and,
+   * after a refresh, the latest written elsewhere (versions written and replaced elsewhere between
+   * two refreshes are not seen). Registering reads the backend once.
+   *
    * @return what stops the watch
    */
   public Registration onChange(String name, SecretListener listener) {
