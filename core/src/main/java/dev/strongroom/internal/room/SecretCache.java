@@ -282,12 +282,19 @@ public final class SecretCache implements AutoCloseable {
     if (closed || entry == null) {
       return;
     }
-    Announcements a = announced.computeIfAbsent(name, k -> new Announcements());
+    long version = entry.version().version();
+    Announcements a = announced.get(name);
+    if (a != null && version <= a.highest) {
+      return; // the common case, a read of a version already announced: no lock
+    }
+    if (a == null) {
+      a = announced.computeIfAbsent(name, k -> new Announcements());
+    }
     synchronized (a) {
-      long version = entry.version().version();
       if (version > a.highest) {
         a.highest = version;
         a.queue.add(entry);
+        a.pending = true;
       }
     }
   }
@@ -295,8 +302,8 @@ public final class SecretCache implements AutoCloseable {
   /** Starts a drain of {@code name}'s queue on the executor unless it is empty or draining. */
   private void kick(String name) {
     Announcements a = announced.get(name);
-    if (closed || a == null) {
-      return;
+    if (closed || a == null || !a.pending) {
+      return; // nothing queued: no lock on the read path
     }
     synchronized (a) {
       if (a.draining || a.queue.isEmpty()) {
@@ -322,6 +329,7 @@ public final class SecretCache implements AutoCloseable {
         if (next == null || closed) {
           a.queue.clear();
           a.draining = false;
+          a.pending = false;
           return;
         }
       }
@@ -336,7 +344,8 @@ public final class SecretCache implements AutoCloseable {
   /** Versions of one name waiting to be announced, in order. Guarded by itself. */
   private static final class Announcements {
     final java.util.ArrayDeque<Entry> queue = new java.util.ArrayDeque<>();
-    long highest;
+    volatile long highest; // written under the lock, read without it
+    volatile boolean pending; // the queue may be non-empty; written under the lock
     boolean draining;
   }
 
