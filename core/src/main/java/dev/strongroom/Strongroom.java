@@ -31,6 +31,7 @@ import dev.strongroom.internal.room.SecretCache;
 import dev.strongroom.internal.room.Target;
 import dev.strongroom.lease.LeaseListener;
 import dev.strongroom.lease.LeasedCredential;
+import dev.strongroom.observe.RoomObserver;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
@@ -55,6 +56,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -459,13 +461,34 @@ public final class Strongroom implements AutoCloseable {
    * (see {@link Builder#refreshAfter}). Each delivery is recorded as a read; if recording fails the
    * listener is not called. Listeners run on the refresh executor (see {@link SecretListener}).
    *
+   * <p>Order: the listener gets versions above the one CURRENT in the backend when it registers (a
+   * listener registered before the first write gets version 1), strictly increasing, never an older
+   * one after a newer one; every version written through this room, each with its own value; and,
+   * after a refresh, the latest written elsewhere (versions written and replaced elsewhere between
+   * two refreshes are not seen). Registering reads the backend once.
+   *
    * @return what stops the watch
    */
   public Registration onChange(String name, SecretListener listener) {
     Objects.requireNonNull(listener, "listener");
     String full = secretAllowed(Operation.READ, "watch", name);
     String relative = full.substring(namespace.length());
-    Runnable remove = core.listen(full, (n, entry) -> deliver(relative, full, entry, listener));
+    // Versions at or below the one CURRENT in the backend now are never delivered, so the listener
+    // never gets an older version after a newer one (0 if the secret does not exist yet: it gets
+    // version 1). Deliveries to one listener are serialized and strictly increasing.
+    AtomicLong delivered = new AtomicLong(currentVersion(full));
+    Runnable remove =
+        core.listen(
+            full,
+            (n, entry) -> {
+              synchronized (delivered) {
+                long version = entry.version().version();
+                if (version > delivered.get()) {
+                  delivered.set(version);
+                  deliver(relative, full, entry, listener);
+                }
+              }
+            });
     long period = Math.max(1, core.settings().refreshAfter().toMillis());
     ScheduledFuture<?> poll =
         core.scheduler()
@@ -474,6 +497,22 @@ public final class Strongroom implements AutoCloseable {
       poll.cancel(false);
       remove.run();
     };
+  }
+
+  /** The backend's CURRENT version of {@code full}, 0 if none; the cache's if the backend fails. */
+  private long currentVersion(String full) {
+    try {
+      return core.readStore(dev.strongroom.spi.ReadRequest.current(full))
+          .map(
+              stored -> {
+                stored.value().wipe();
+                return stored.version().version();
+              })
+          .orElse(0L);
+    } catch (StrongroomException e) {
+      LOG.debug("watch of secret '{}': current version unknown: {}", full, e.getClass().getName());
+      return 0;
+    }
   }
 
   private void poll(String full) {
@@ -958,8 +997,19 @@ public final class Strongroom implements AutoCloseable {
     private final List<AuditSink> sinks = new ArrayList<>();
     private ScheduledExecutorService leaseScheduler;
     private ApiKeyPolicy apiKeyPolicy = ApiKeyPolicy.defaults();
+    private RoomObserver observer = RoomObserver.noop();
 
     private Builder() {}
+
+    /**
+     * Who is told what the room does (cache hits and misses, backend calls, stale reads, lease
+     * events, rotations, audit failures, API-key verifications), for metrics and health; nothing if
+     * not set. Whatever the observer throws is caught and ignored.
+     */
+    public Builder observer(RoomObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
 
     /** How the room's {@link Strongroom#apiKeys() API keys} behave; the defaults if not set. */
     public Builder apiKeys(ApiKeyPolicy policy) {
@@ -1079,7 +1129,8 @@ public final class Strongroom implements AutoCloseable {
                   executor,
                   principal,
                   AuditRecorder.of(clock, sinks),
-                  leaseScheduler));
+                  leaseScheduler,
+                  observer));
       return new Strongroom(core, true, "", null, Guard.of(core.audit()), apiKeyPolicy);
     }
 

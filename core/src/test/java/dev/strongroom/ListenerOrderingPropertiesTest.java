@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Disabled;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -33,7 +32,12 @@ import net.jqwik.api.Provide;
  * version written anywhere. So a listener registered before the first write gets version 1 when
  * this room writes it.
  */
-class ListenerOrderingPropertiesTest {
+public class ListenerOrderingPropertiesTest {
+  /** The backend both rooms share; the file backend's tests override this. */
+  protected Backend backend(MutableClock clock) {
+    return MemoryBackend.create(clock);
+  }
+
   private static final String NAME = "app/key";
   private static final Duration REFRESH = Duration.ofMinutes(1);
 
@@ -59,12 +63,11 @@ class ListenerOrderingPropertiesTest {
     }
   }
 
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Property(tries = 300)
   void listeners_getEveryVersionInOrder(@ForAll("actions") List<Action> actions) {
     MutableClock clock = MutableClock.create();
-    Backend shared = MemoryBackend.create(clock);
-    try (Strongroom room = room(shared, clock);
+    try (Backend shared = backend(clock);
+        Strongroom room = room(shared, clock);
         Strongroom other = room(shared, clock)) {
       List<Watch> watches = new ArrayList<>();
       long latest = 0;
@@ -113,14 +116,13 @@ class ListenerOrderingPropertiesTest {
    * {@code PUMP}, so jqwik explores how it interleaves with writes and registrations; everything
    * still queued runs at the end.
    */
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Property(tries = 300)
   void listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
       @ForAll("steps") List<Step> steps) {
     MutableClock clock = MutableClock.create();
-    Backend shared = MemoryBackend.create(clock);
     java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>();
-    try (Strongroom room = room(shared, clock, queue::add);
+    try (Backend shared = backend(clock);
+        Strongroom room = room(shared, clock, queue::add);
         Strongroom other = room(shared, clock, Runnable::run)) {
       List<Watch> watches = new ArrayList<>();
       long latest = 0;
@@ -168,7 +170,6 @@ class ListenerOrderingPropertiesTest {
 
   // Fails today: no listener hears version 1, since the first write inserts the cache entry
   // (no REPLACED removal, so nothing is announced). The other examples pass and guard the rest.
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Example
   void registeredBeforeFirstWrite_getsVersion1() {
     listeners_getEveryVersionInOrder(List.of(Action.REGISTER, Action.HERE));
@@ -208,7 +209,6 @@ class ListenerOrderingPropertiesTest {
 
   // Quick writes through the room collapse: each deferred removal notification announces the
   // cache's entry at the time it runs (registered at v1, then v2, v3, v4: saw only [4]).
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Example
   void deferred_quickWritesHere_everyVersionDelivered() {
     listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
@@ -217,7 +217,6 @@ class ListenerOrderingPropertiesTest {
 
   // A version that enters the cache by insertion is never announced, whatever its number: v1
   // written elsewhere, v2 written here into an empty cache, then nothing (saw []).
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Example
   void deferred_firstCachedVersion_isDelivered() {
     listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
@@ -226,7 +225,6 @@ class ListenerOrderingPropertiesTest {
 
   // Registered when the latest version is v3 (written by another room), the listener first gets
   // the older v2, from this room's deferred notification of its own write (saw [2, 3]).
-  @Disabled("fails today: issue 16 — enable after the facade fix")
   @Example
   void deferred_registeredAfterAWrite_neverGetsAnOlderVersion() {
     listeners_withDeferredBackgroundWork_getEveryVersionInOrder(

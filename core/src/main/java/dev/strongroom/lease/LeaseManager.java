@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,11 @@ import org.slf4j.LoggerFactory;
  *       for (the backend capped it at the maximum TTL, which Vault does not report: the rotation is
  *       then planned a third of the first TTL before that grant ends), or when the next renewal
  *       would leave less than that third before a known maximum TTL. The new credential replaces
- *       the old one, then the old lease is revoked and its values wiped.
+ *       the old one; the old lease stays valid for an overlap window (the smallest of {@code
+ *       rotationOverlap}, default 60 s, a quarter of the first TTL, and half of what is left of the
+ *       old lease), so that connections opened under it finish their work, and is then revoked and
+ *       its values wiped. After a provider's credentials reset, or once the old lease has ended, it
+ *       is revoked at once. Leases still in their overlap are revoked on {@link #close()}.
  *   <li>Any other failure is retried after an exponential backoff with equal jitter, capped at
  *       {@code maxBackoff}; retries never postpone the expiry. An expired credential keeps trying
  *       to rotate, so it comes back after an outage; reads fail in between.
@@ -80,6 +85,8 @@ public final class LeaseManager implements AutoCloseable {
   private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
   private final Set<LeasedCredential> live = ConcurrentHashMap.newKeySet();
   private final Map<LeaseProvider, AtomicLong> resets = new ConcurrentHashMap<>();
+  private final Duration rotationOverlap;
+  private final Map<LeasedSecret, Retiring> retiring = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private LeaseManager(Builder b) {
@@ -91,6 +98,7 @@ public final class LeaseManager implements AutoCloseable {
     this.minBackoff = b.minBackoff;
     this.maxBackoff = b.maxBackoff;
     this.random = b.random;
+    this.rotationOverlap = b.rotationOverlap;
   }
 
   /** A manager with the defaults: system clock, own scheduler thread, renewal at 2/3 of the TTL. */
@@ -187,6 +195,9 @@ public final class LeaseManager implements AutoCloseable {
     for (LeasedCredential credential : List.copyOf(live)) {
       revoke(credential);
     }
+    for (LeasedSecret old : List.copyOf(retiring.keySet())) {
+      retire(old);
+    }
     if (ownsScheduler) {
       scheduler.shutdown();
     }
@@ -234,6 +245,7 @@ public final class LeaseManager implements AutoCloseable {
       synchronized (c) {
         if (c.state != State.REVOKED) {
           Instant now = clock.instant();
+          c.resetSinceGrant = true;
           rotateNow(c, now);
           schedule(c, now);
         }
@@ -287,6 +299,12 @@ public final class LeaseManager implements AutoCloseable {
       lease = c.lease;
     }
     live.remove(c);
+    retiring.forEach(
+        (old, entry) -> {
+          if (entry.credential == c) {
+            retire(old);
+          }
+        });
     List<LeaseEvent> events = new ArrayList<>(2);
     try {
       c.provider.revoke(lease.id());
@@ -395,17 +413,79 @@ public final class LeaseManager implements AutoCloseable {
       return;
     }
     LeasedSecret old = null;
+    Duration overlap = Duration.ZERO;
     synchronized (c) {
       if (c.state != State.REVOKED) {
         Instant now = clock.instant();
         old = c.secret;
+        overlap = c.resetSinceGrant || c.state != State.ACTIVE ? Duration.ZERO : overlap(c, now);
+        c.resetSinceGrant = false;
         c.adopt(fresh);
         events.add(LeaseEvent.of(LeaseEvent.Type.ROTATED, c.path, c.lease, now));
         plan(c, now, epoch);
         schedule(c, now);
       }
     }
-    LeasedSecret retired = old == null ? fresh : old;
+    if (old == null) {
+      revokeReplaced(c, fresh); // revoked meanwhile: the fresh lease is not wanted
+    } else if (overlap.isZero() || closed) {
+      revokeReplaced(c, old);
+    } else {
+      Retiring entry = new Retiring(c);
+      retiring.put(old, entry);
+      LeasedSecret replaced = old;
+      try {
+        entry.task =
+            scheduler.schedule(() -> retire(replaced), overlap.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        retire(replaced);
+      }
+      if (closed || c.state == State.REVOKED) {
+        retire(replaced);
+      }
+    }
+  }
+
+  /**
+   * How long a replaced lease stays valid: the smallest of the overlap setting, a quarter of the
+   * first TTL and half of what is left of the lease. Caller holds the lock, before adopting the new
+   * lease.
+   */
+  private Duration overlap(LeasedCredential c, Instant now) {
+    Duration overlap = scale(c.firstTtl, 0.25);
+    if (rotationOverlap.compareTo(overlap) < 0) {
+      overlap = rotationOverlap;
+    }
+    Duration left = Duration.between(now, c.lease.expiresAt()).dividedBy(2);
+    if (left.compareTo(overlap) < 0) {
+      overlap = left;
+    }
+    return overlap.isNegative() ? Duration.ZERO : overlap;
+  }
+
+  /** Revokes a replaced lease whose overlap ended, once. */
+  private void retire(LeasedSecret old) {
+    Retiring entry = retiring.remove(old);
+    if (entry != null) {
+      java.util.concurrent.Future<?> task = entry.task;
+      if (task != null) {
+        task.cancel(false);
+      }
+      revokeReplaced(entry.credential, old);
+    }
+  }
+
+  /** A replaced lease in its overlap window, and the task that will revoke it. */
+  private static final class Retiring {
+    final LeasedCredential credential;
+    volatile java.util.concurrent.Future<?> task;
+
+    Retiring(LeasedCredential credential) {
+      this.credential = credential;
+    }
+  }
+
+  private void revokeReplaced(LeasedCredential c, LeasedSecret retired) {
     try {
       c.provider.revoke(retired.lease().id());
     } catch (RuntimeException e) {
@@ -557,8 +637,25 @@ public final class LeaseManager implements AutoCloseable {
     private Duration minBackoff = Duration.ofSeconds(1);
     private Duration maxBackoff = Duration.ofMinutes(1);
     private RandomGenerator random = new java.security.SecureRandom();
+    private Duration rotationOverlap = Duration.ofSeconds(60);
 
     private Builder() {}
+
+    /**
+     * How long, at most, a lease replaced by a rotation stays valid before it is revoked, so that
+     * connections opened under it can finish (a quarter of the first TTL and the old lease's own
+     * end and half of what is left of the old lease bound it further). Zero revokes at once.
+     * Default: 60 s.
+     */
+    public Builder rotationOverlap(Duration rotationOverlap) {
+      Objects.requireNonNull(rotationOverlap, "rotationOverlap");
+      if (rotationOverlap.isNegative()) {
+        throw new IllegalArgumentException(
+            "expected a rotation overlap >= 0 but was " + rotationOverlap);
+      }
+      this.rotationOverlap = rotationOverlap;
+      return this;
+    }
 
     /** The clock for lease ends and renewal times. Default: the system UTC clock. */
     public Builder clock(Clock clock) {

@@ -47,6 +47,7 @@ public final class LeasedCredential implements AutoCloseable {
   Duration firstTtl;
   State state = State.ACTIVE;
   Action action = Action.NONE;
+  boolean resetSinceGrant; // the provider reset its credentials since this lease was granted
   Instant dueAt;
   int failures;
   ScheduledFuture<?> task;

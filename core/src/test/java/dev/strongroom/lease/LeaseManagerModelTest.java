@@ -152,6 +152,7 @@ class LeaseManagerModelTest {
       List<LeaseEvent> events,
       FakeScheduler scheduler) {
     int live = 0;
+    int overlaps = 0;
     for (LeasedCredential handle : handles) {
       String path = handle.path();
       List<FakeLeaseProvider.Grant> grants = provider.grantsFor(path);
@@ -176,9 +177,19 @@ class LeaseManagerModelTest {
       assertEquals(readable ? latest.password : null, read, path + " at " + now);
 
       // Every value but a live current one is wiped.
+      // (The grant just replaced may still be in its rotation overlap: unrevoked, not ended.)
       for (FakeLeaseProvider.Grant grant : grants) {
         boolean current = grant == latest && !isRevoked && now.isBefore(end);
-        assertEquals(!current, grant.value.isWiped(), grant.id + " at " + now);
+        boolean overlapping =
+            grants.size() > 1
+                && grant == grants.get(grants.size() - 2)
+                && !isRevoked
+                && grant.revokedAt == null
+                && now.isBefore(endOf(grant));
+        overlaps += overlapping && !grant.value.isWiped() ? 1 : 0;
+        if (!overlapping) {
+          assertEquals(!current, grant.value.isWiped(), grant.id + " at " + now);
+        }
       }
 
       // Events match the backend's record.
@@ -207,7 +218,8 @@ class LeaseManagerModelTest {
         assertTrue(!event.time().isAfter(now));
       }
     }
-    assertTrue(scheduler.pending() <= live, "pending tasks " + scheduler.pending());
+    // One task per live credential, and one per replaced lease still in its overlap.
+    assertTrue(scheduler.pending() <= live + overlaps, "pending tasks " + scheduler.pending());
   }
 
   private static Instant endOf(FakeLeaseProvider.Grant grant) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -128,9 +129,85 @@ class LeaseManagerTest {
 
     assertEquals(List.of("FAILED@40", "ROTATED@40"), eventLog());
     assertEquals(FakeLeaseProvider.CANARY + "-2", password(credential));
-    assertEquals(START.plusSeconds(40), provider.grants.get("db/creds/app/lease-1").revokedAt);
-    assertTrue(oldPassword.isWiped());
     assertEquals(START.plusSeconds(100), credential.end());
+    // The replaced lease overlaps: min(60 s, TTL/4 = 15 s, half of the 20 s left = 10 s).
+    scheduler.advance(Duration.ofSeconds(9));
+    assertNull(provider.grants.get("db/creds/app/lease-1").revokedAt);
+    assertFalse(oldPassword.isWiped());
+    scheduler.advance(Duration.ofSeconds(1));
+    assertEquals(START.plusSeconds(50), provider.grants.get("db/creds/app/lease-1").revokedAt);
+    assertTrue(oldPassword.isWiped());
+  }
+
+  @Test
+  void rotation_keepsTheReplacedLeaseForTheOverlapWindow_thenRevokesIt() {
+    LeaseManager manager = manager(ZERO);
+    provider.ttl = Duration.ofSeconds(600);
+    LeasedCredential credential = manager.acquire(provider, "db/creds/app");
+    SecretValue oldPassword = credential.field("password");
+    provider.renewal = FakeLeaseProvider.Renewal.REFUSED;
+
+    scheduler.advance(Duration.ofSeconds(400));
+    assertEquals(List.of("FAILED@400", "ROTATED@400"), eventLog());
+    assertEquals(FakeLeaseProvider.CANARY + "-2", password(credential));
+
+    // Overlap: min(60 s default, 600/4 = 150 s, 200/2 = 100 s) = 60 s.
+    scheduler.advance(Duration.ofSeconds(59));
+    assertNull(provider.grants.get("db/creds/app/lease-1").revokedAt);
+    assertFalse(oldPassword.isWiped());
+    scheduler.advance(Duration.ofSeconds(1));
+    assertEquals(START.plusSeconds(460), provider.grants.get("db/creds/app/lease-1").revokedAt);
+    assertTrue(oldPassword.isWiped());
+    assertNull(provider.grants.get("db/creds/app/lease-2").revokedAt);
+  }
+
+  @Test
+  void rotation_withOverlapZero_revokesTheReplacedLeaseAtOnce() {
+    LeaseManager manager =
+        LeaseManager.builder()
+            .clock(clock)
+            .scheduler(scheduler)
+            .random(ZERO)
+            .rotationOverlap(Duration.ZERO)
+            .build();
+    provider.renewal = FakeLeaseProvider.Renewal.REFUSED;
+    manager.acquire(provider, "db/creds/app");
+
+    scheduler.advance(Duration.ofSeconds(40));
+
+    assertEquals(START.plusSeconds(40), provider.grants.get("db/creds/app/lease-1").revokedAt);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> LeaseManager.builder().rotationOverlap(Duration.ofSeconds(-1)));
+  }
+
+  @Test
+  void close_duringTheOverlap_revokesTheReplacedLeaseToo() {
+    LeaseManager manager = manager(ZERO);
+    provider.renewal = FakeLeaseProvider.Renewal.REFUSED;
+    manager.acquire(provider, "db/creds/app");
+    scheduler.advance(Duration.ofSeconds(40));
+    assertNull(provider.grants.get("db/creds/app/lease-1").revokedAt);
+
+    manager.close();
+
+    assertEquals(START.plusSeconds(40), provider.grants.get("db/creds/app/lease-1").revokedAt);
+    assertEquals(START.plusSeconds(40), provider.grants.get("db/creds/app/lease-2").revokedAt);
+    assertTrue(provider.grants.values().stream().allMatch(g -> g.value.isWiped()));
+    assertEquals(0, scheduler.pending());
+  }
+
+  @Test
+  void revokingTheCredential_duringTheOverlap_revokesTheReplacedLeaseToo() {
+    LeaseManager manager = manager(ZERO);
+    provider.renewal = FakeLeaseProvider.Renewal.REFUSED;
+    LeasedCredential credential = manager.acquire(provider, "db/creds/app");
+    scheduler.advance(Duration.ofSeconds(40));
+
+    credential.revoke();
+
+    assertEquals(START.plusSeconds(40), provider.grants.get("db/creds/app/lease-1").revokedAt);
+    assertEquals(0, scheduler.pending());
   }
 
   @Test

@@ -305,15 +305,6 @@ public final class StrongroomCredentialsProvider
     public Strongroom.Registration watch(Runnable onChange) {
       List<Strongroom.Registration> watches =
           names.stream().map(n -> room.onChange(n, (name, v, value) -> onChange.run())).toList();
-      // The room announces a version only when it replaces a cached one (issue 16): cache each
-      // secret now so that its next change is heard; getCredentials() reads the backend anyway.
-      for (String name : names) {
-        try {
-          room.secret(name).wipe();
-        } catch (StrongroomException | IllegalStateException e) {
-          LOG.debug("secret '{}' not cached yet: {}", name, e.getClass().getSimpleName());
-        }
-      }
       return () -> watches.forEach(Strongroom.Registration::close);
     }
 

@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,13 +91,10 @@ class HikariLeaseIT {
     bao("DELETE", "database/config/" + connection, null);
   }
 
-  // Fails today: issue 16 — enable after the lease-manager fix. LeaseManager.rotate revokes the
-  // replaced lease right after adopting the new one (before ROTATED is even delivered), so OpenBao
-  // drops the old role while pool connections logged in as it are mid-query: measured 22 failed
-  // queries ("ERROR: invalid role OID") of 4,987,465 over 2 rotations, longest stall 284 ms. Needs
-  // the replaced lease kept (not revoked) for an overlap window after ROTATED, so soft-evicted
-  // connections drain first.
-  @Disabled("fails today: issue 16 — enable after the lease-manager fix (revoke after an overlap)")
+  // Issue 16: the lease manager keeps a replaced lease for an overlap window (here 10 s: half of
+  // the 20 s left at rotation) after ROTATED, so soft-evicted connections drain before OpenBao
+  // drops the old role. The loop runs on past the last overlap so that revocation happens under
+  // load too.
   @Test
   void leaseRotations_reachThePool_noFailedQuery() throws Exception {
     URI addr = URI.create(PgFixture.env("STRONGROOM_VAULT_ADDR"));
@@ -135,6 +131,7 @@ class HikariLeaseIT {
               Thread.sleep(10);
             }
             assertTrue(loop.answeredAs(last) > before, "the pool answers as the newest user");
+            Thread.sleep(12_000); // past the last replaced lease's overlap: revoked under load
           } finally {
             loop.close();
           }

@@ -2,21 +2,17 @@ package dev.strongroom.spring;
 
 import dev.strongroom.audit.AuditEvent;
 import dev.strongroom.audit.AuditSink;
-import dev.strongroom.observe.RoomObserver;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Watches the room's audit sinks: {@link #wrap} returns a sink that forwards every event and
- * remembers whether the last attempt failed, for the health indicator, and tells observers (the
- * Micrometer binder) of each failure. Thread-safe.
+ * remembers whether the last attempt failed, for the health indicator. (Failures are counted by the
+ * room's own observer hook, not here.) Thread-safe.
  */
 public final class AuditMonitor {
   private final Clock clock;
-  private final List<RoomObserver> observers = new CopyOnWriteArrayList<>();
   private volatile Instant lastFailure;
   private volatile String lastFailureType;
   private volatile boolean failing;
@@ -43,9 +39,6 @@ public final class AuditMonitor {
           failing = true;
           lastFailure = clock.instant();
           lastFailureType = e.getClass().getName();
-          for (RoomObserver o : observers) {
-            o.auditFailure(event.operation(), e.getClass());
-          }
           throw e;
         }
       }
@@ -60,10 +53,6 @@ public final class AuditMonitor {
         return "Monitored[" + sink + "]";
       }
     };
-  }
-
-  void addObserver(RoomObserver observer) {
-    observers.add(observer);
   }
 
   /** Whether the last event a sink was given could not be recorded. */

@@ -4,6 +4,7 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Strongroom;
 import dev.strongroom.audit.AuditSink;
 import dev.strongroom.audit.AuditSinks;
+import dev.strongroom.observe.RoomObserver;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -14,7 +15,7 @@ final class RoomFactory {
 
   /**
    * A room for {@code properties}, auditing to the configured sinks and {@code extraSinks}, each
-   * wrapped by {@code monitor}.
+   * wrapped by {@code monitor}, and observed by {@code observer}.
    *
    * @throws IllegalStateException if {@code strongroom.uri} is missing or the audit key is not set
    */
@@ -22,6 +23,7 @@ final class RoomFactory {
       StrongroomProperties properties,
       List<AuditSink> extraSinks,
       AuditMonitor monitor,
+      RoomObserver observer,
       UnaryOperator<String> env) {
     if (properties.getUri() == null || properties.getUri().isBlank()) {
       throw new IllegalStateException(
@@ -33,7 +35,8 @@ final class RoomFactory {
             .principal(properties.getPrincipal())
             .refreshAfter(properties.getRefresh())
             .maxStaleness(properties.getStaleness())
-            .maximumSize(properties.getCacheSize());
+            .maximumSize(properties.getCacheSize())
+            .observer(observer);
     StrongroomProperties.Audit audit = properties.getAudit();
     if (audit.getFile() != null) {
       builder.audit(monitor.wrap(jsonLines(audit, env)));

@@ -51,21 +51,8 @@ final class SecretRefresher implements SmartInitializingSingleton, DisposableBea
     for (StrongroomPropertySource source : sources(environment)) {
       for (String name : source.secrets()) {
         watches.add(room.onChange(name, (n, version, value) -> refresh(source, name)));
-        prime(name);
         refresh(source, name); // a version written since the import was read
       }
-    }
-  }
-
-  /**
-   * Puts {@code name} in the room's cache: the room announces a version only when it replaces a
-   * cached one (issue 16), so an uncached secret's first change would go unheard.
-   */
-  private void prime(String name) {
-    try {
-      room.secret(name).wipe();
-    } catch (StrongroomException | IllegalStateException e) {
-      LOG.warn("could not read imported secret '{}': {}", name, e.getClass().getSimpleName());
     }
   }
 

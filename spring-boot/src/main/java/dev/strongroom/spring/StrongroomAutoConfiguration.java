@@ -38,11 +38,21 @@ public class StrongroomAutoConfiguration {
     return new AuditMonitor();
   }
 
+  @Bean
+  @ConditionalOnMissingBean
+  RoomObservers strongroomObservers() {
+    return new RoomObservers();
+  }
+
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   Strongroom strongroom(
-      StrongroomProperties properties, ObjectProvider<AuditSink> sinks, AuditMonitor monitor) {
-    return RoomFactory.build(properties, sinks.orderedStream().toList(), monitor, System::getenv);
+      StrongroomProperties properties,
+      ObjectProvider<AuditSink> sinks,
+      AuditMonitor monitor,
+      RoomObservers observers) {
+    return RoomFactory.build(
+        properties, sinks.orderedStream().toList(), monitor, observers, System::getenv);
   }
 
   @Bean
@@ -84,10 +94,10 @@ public class StrongroomAutoConfiguration {
     @ConditionalOnMissingBean
     StrongroomMetrics strongroomMetrics(
         Strongroom room,
-        AuditMonitor monitor,
+        RoomObservers observers,
         StrongroomProperties properties,
         ConfigurableEnvironment environment) {
-      return new StrongroomMetrics(room, monitor, watched(environment, properties));
+      return new StrongroomMetrics(room, observers, watched(environment, properties));
     }
   }
 }

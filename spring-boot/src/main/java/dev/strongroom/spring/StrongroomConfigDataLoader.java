@@ -5,6 +5,7 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.Strongroom;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.observe.RoomObserver;
 import dev.strongroom.spi.SecretVersion;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,8 @@ public final class StrongroomConfigDataLoader
   private static Strongroom room(ConfigurableBootstrapContext bootstrap, StrongroomProperties p) {
     if (!bootstrap.isRegistered(Bootstrapped.class)) {
       AuditMonitor monitor = new AuditMonitor();
-      Strongroom room = RoomFactory.build(p, List.of(), monitor, System::getenv);
+      Strongroom room =
+          RoomFactory.build(p, List.of(), monitor, RoomObserver.noop(), System::getenv);
       bootstrap.register(Bootstrapped.class, InstanceSupplier.of(new Bootstrapped(room, monitor)));
       bootstrap.addCloseListener(event -> promote(event.getApplicationContext(), room, monitor));
     }

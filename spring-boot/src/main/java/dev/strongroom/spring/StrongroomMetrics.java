@@ -37,20 +37,22 @@ import org.springframework.beans.factory.DisposableBean;
  *   <li>{@code strongroom.apikey.verifications} counter, {@code outcome=valid|invalid|...}
  * </ul>
  *
- * <p>Until the room calls the hook itself, lease events come from {@link Strongroom#onLeaseEvent},
- * audit failures from the {@link AuditMonitor}, and staleness from {@link Strongroom#staleness}.
- * Thread-safe: callbacks may come from any thread.
+ * <p>Every count comes from the room's own hook (the auto-configured room is built with the {@link
+ * RoomObservers} bean, to which this binder adds itself); the staleness gauge reads {@link
+ * Strongroom#staleness}. Thread-safe: callbacks may come from any thread.
  */
 public final class StrongroomMetrics implements MeterBinder, RoomObserver, DisposableBean {
   private final Strongroom room;
   private final Supplier<Collection<String>> watched;
+  private final RoomObservers observers;
   private volatile MeterRegistry registry;
-  private Strongroom.Registration leaseEvents;
 
-  StrongroomMetrics(Strongroom room, AuditMonitor audit, Supplier<Collection<String>> watched) {
+  StrongroomMetrics(
+      Strongroom room, RoomObservers observers, Supplier<Collection<String>> watched) {
     this.room = room;
     this.watched = watched;
-    audit.addObserver(this);
+    this.observers = observers;
+    observers.add(this);
   }
 
   @Override
@@ -63,9 +65,6 @@ public final class StrongroomMetrics implements MeterBinder, RoomObserver, Dispo
             m -> m.maxStalenessMillis())
         .description("The oldest a watched secret is since the backend last confirmed it")
         .register(registry);
-    if (leaseEvents == null) {
-      leaseEvents = room.onLeaseEvent(e -> leaseEvent(e.path(), e.type()));
-    }
   }
 
   private double maxStalenessMillis() {
@@ -157,9 +156,7 @@ public final class StrongroomMetrics implements MeterBinder, RoomObserver, Dispo
   }
 
   @Override
-  public synchronized void destroy() {
-    if (leaseEvents != null) {
-      leaseEvents.close();
-    }
+  public void destroy() {
+    observers.remove(this);
   }
 }

@@ -72,7 +72,7 @@ class LeaseHealthTest {
   @Configuration(proxyBeanMethods = false)
   static class LeasingRoom {
     @Bean(destroyMethod = "close")
-    Strongroom strongroom() {
+    Strongroom strongroom(RoomObservers observers) {
       Backend memory = MemoryBackend.create(Clock.systemUTC());
       Backend withLeases =
           new Backend() {
@@ -96,7 +96,7 @@ class LeaseHealthTest {
               memory.close();
             }
           };
-      return Strongroom.builder().backend(withLeases).build();
+      return Strongroom.builder().backend(withLeases).observer(observers).build();
     }
   }
 

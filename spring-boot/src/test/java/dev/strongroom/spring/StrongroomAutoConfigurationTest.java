@@ -116,13 +116,14 @@ class StrongroomAutoConfigurationTest {
         FaultInjectingBackend.wrap(MemoryBackend.create(CLOCK));
 
     @Bean(destroyMethod = "close")
-    Strongroom strongroom() {
+    Strongroom strongroom(RoomObservers observers) {
       return Strongroom.builder()
           .backend(BACKEND)
           .clock(CLOCK)
           .executor(Runnable::run)
           .refreshAfter(Duration.ofMinutes(1))
           .maxStaleness(Duration.ofMinutes(15))
+          .observer(observers)
           .build();
     }
   }
@@ -145,6 +146,19 @@ class StrongroomAutoConfigurationTest {
               FaultyRoom.BACKEND.failing(true); // the backend stops
               FaultyRoom.CLOCK.advance(Duration.ofMinutes(3));
               assertEquals(CANARY, room.secret("db/password").copyUtf8String()); // served stale
+              room.secret("db/password").wipe();
+              // both reads: the refresh (inline here) failed, the value served is 3 min old
+              assertEquals(
+                  2, meters.get("strongroom.reads.stale").timer().count(), "stale reads counted");
+              assertEquals(
+                  180.0, meters.get("strongroom.reads.stale").timer().max(TimeUnit.SECONDS), 0.001);
+              assertTrue(
+                  meters
+                          .get("strongroom.backend.calls")
+                          .tags("operation", "read", "outcome", "error")
+                          .timer()
+                          .count()
+                      >= 1);
               Health down = health.health();
               assertEquals(Status.DOWN, down.getStatus());
               assertTrue(down.getDetails().toString().contains("db/password"));
@@ -212,17 +226,56 @@ class StrongroomAutoConfigurationTest {
               Health down = health.health();
               assertEquals(Status.DOWN, down.getStatus());
               assertTrue(down.getDetails().get("audit").toString().contains("AccessDenied"));
-              assertTrue(
+              // counted once, by the room's hook (no second bridge through the audit monitor)
+              assertEquals(
+                  1,
                   meters
-                          .get("strongroom.audit.failures")
-                          .tag("exception", "AccessDeniedException")
-                          .counter()
-                          .count()
-                      >= 1);
+                      .get("strongroom.audit.failures")
+                      .tag("exception", "AccessDeniedException")
+                      .counter()
+                      .count());
 
               BreakableSink.BROKEN.set(false);
               room.secret("api/token").wipe();
               assertEquals(Status.UP, health.health().getStatus());
+            });
+  }
+
+  @Test
+  void metrics_ofTheAutoConfiguredRoom_moveWithRealReadsAndBackendCalls() throws Exception {
+    runner
+        .withPropertyValues("strongroom.uri=" + Stores.fileStore(dir))
+        .run(
+            context -> {
+              Strongroom room = context.getBean(Strongroom.class);
+              SimpleMeterRegistry meters = new SimpleMeterRegistry();
+              context.getBean(StrongroomMetrics.class).bindTo(meters);
+
+              room.put("api/token", SecretValue.ofUtf8(CANARY));
+              room.secret("api/token").wipe();
+              room.secret("api/token").wipe();
+              assertThrows(
+                  dev.strongroom.exception.NotFoundException.class,
+                  () -> room.secret("api/missing"));
+
+              assertEquals(
+                  2, meters.get("strongroom.cache.gets").tag("result", "hit").counter().count());
+              assertEquals(
+                  1, meters.get("strongroom.cache.gets").tag("result", "miss").counter().count());
+              assertTrue(
+                  meters
+                          .get("strongroom.backend.calls")
+                          .tags("operation", "write", "outcome", "success")
+                          .timer()
+                          .count()
+                      >= 1);
+              assertTrue(
+                  meters
+                          .get("strongroom.backend.calls")
+                          .tags("operation", "read", "outcome", "success")
+                          .timer()
+                          .count()
+                      >= 1);
             });
   }
 

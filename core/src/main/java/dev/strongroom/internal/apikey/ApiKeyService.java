@@ -170,6 +170,16 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
 
   @Override
   public Verification verify(SecretValue presented) {
+    return told(verifyValue(presented));
+  }
+
+  /** Tells the room's observer a verification's outcome, at its exit. */
+  private Verification told(Verification verification) {
+    core.observer().apiKeyVerification(verification.outcome());
+    return verification;
+  }
+
+  private Verification verifyValue(SecretValue presented) {
     Objects.requireNonNull(presented, "presented");
     int n = presented.length();
     if (n > KeyFormat.MAX_LENGTH) {
@@ -193,6 +203,10 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
 
   @Override
   public Verification verify(char[] presented, String source) {
+    return told(verifyChars(presented, source));
+  }
+
+  private Verification verifyChars(char[] presented, String source) {
     Objects.requireNonNull(presented, "presented");
     int n = presented.length;
     if (n > KeyFormat.MAX_LENGTH) {
@@ -347,6 +361,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
     try {
       core.recorder().record(core.principal(), operation, resource, 0, outcome, detail);
     } catch (RuntimeException e) {
+      core.observer().auditFailure(operation, e.getClass());
       throw new AccessDeniedException(
           "access refused: the audit sink failed to record " + operation + " of '" + resource + "'",
           e);
@@ -859,6 +874,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
       try {
         core.recorder().record(core.principal(), operation, resource, 0, AccessRecorder.INTENT, "");
       } catch (RuntimeException e) {
+        core.observer().auditFailure(operation, e.getClass());
         throw new AccessDeniedException(
             "access refused: the audit sink failed to record "
                 + operation

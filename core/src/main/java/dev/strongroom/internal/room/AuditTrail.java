@@ -3,6 +3,7 @@ package dev.strongroom.internal.room;
 import dev.strongroom.audit.AuditEvent.Outcome;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.observe.RoomObserver;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -29,15 +30,22 @@ public final class AuditTrail {
 
   private final AccessRecorder recorder;
   private final String principal;
+  private final RoomObserver observer;
 
-  private AuditTrail(AccessRecorder recorder, String principal) {
+  private AuditTrail(AccessRecorder recorder, String principal, RoomObserver observer) {
     this.recorder = recorder;
     this.principal = principal;
+    this.observer = observer;
   }
 
   /** The trail of a room acting for {@code principal}, recording into {@code recorder}. */
   public static AuditTrail of(AccessRecorder recorder, String principal) {
-    return new AuditTrail(recorder, principal);
+    return new AuditTrail(recorder, principal, RoomObserver.noop());
+  }
+
+  /** As above, telling {@code observer} (which must not throw) when a refusing record fails. */
+  public static AuditTrail of(AccessRecorder recorder, String principal, RoomObserver observer) {
+    return new AuditTrail(recorder, principal, java.util.Objects.requireNonNull(observer));
   }
 
   /** Who the room acts for. */
@@ -55,6 +63,7 @@ public final class AuditTrail {
     try {
       recorder.record(principal, operation, resource, version, outcome, detail);
     } catch (RuntimeException e) {
+      observer.auditFailure(operation, e.getClass());
       throw new AccessDeniedException(
           "access refused: the audit sink failed to record " + operation + " of '" + resource + "'",
           e);

@@ -9,6 +9,8 @@ import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.lease.LeaseEvent;
 import dev.strongroom.lease.LeaseManager;
+import dev.strongroom.observe.RoomObserver;
+import dev.strongroom.observe.RotationOutcome;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.KeyEncryptionService;
 import dev.strongroom.spi.LeaseProvider;
@@ -69,6 +71,8 @@ public final class RoomCore implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final SecretCache cache;
   private final LeaseManager leases;
+  private final RoomObserver observer;
+  private final Optional<LeaseProvider> leaseProvider;
   private final ConcurrentHashMap<String, Envelope> envelopes = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<
           String, CopyOnWriteArrayList<BiConsumer<String, SecretCache.Entry>>>
@@ -82,12 +86,15 @@ public final class RoomCore implements AutoCloseable {
   private RoomCore(Settings s) {
     this.settings = s;
     this.backend = s.backend;
-    this.store = backend.secrets();
-    this.keys = backend.keys();
+    this.observer = Observed.safe(s.observer == null ? RoomObserver.noop() : s.observer);
+    this.store = Observed.timed(SecretStore.class, backend.secrets(), observer);
+    this.keys = Observed.timed(KeyEncryptionService.class, backend.keys(), observer);
+    this.leaseProvider =
+        backend.leases().map(p -> Observed.timed(LeaseProvider.class, p, observer));
     this.clock = s.clock;
     this.principal = s.principal;
     this.recorder = s.recorder;
-    this.audit = AuditTrail.of(s.recorder, s.principal);
+    this.audit = AuditTrail.of(s.recorder, s.principal, observer);
     ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, threads());
     pool.setRemoveOnCancelPolicy(true);
     this.scheduler = pool;
@@ -100,13 +107,15 @@ public final class RoomCore implements AutoCloseable {
             s.maxStale,
             s.maximumSize,
             executor,
-            this::announce);
+            this::announce,
+            observer);
     LeaseManager.Builder leaseBuilder = LeaseManager.builder().clock(clock);
     if (s.leaseScheduler != null) {
       leaseBuilder.scheduler(s.leaseScheduler);
     }
     this.leases = leaseBuilder.build();
     leases.addListener(this::auditLease);
+    leases.addListener(e -> observer.leaseEvent(e.path(), e.type()));
   }
 
   /**
@@ -121,6 +130,7 @@ public final class RoomCore implements AutoCloseable {
    * @param principal who the room acts for, in access records
    * @param recorder the access hook
    * @param leaseScheduler where lease renewals run; null for the lease manager's own thread
+   * @param observer told about cache hits, backend calls, leases...; null for none
    */
   public record Settings(
       Backend backend,
@@ -131,7 +141,8 @@ public final class RoomCore implements AutoCloseable {
       Executor executor,
       String principal,
       AccessRecorder recorder,
-      ScheduledExecutorService leaseScheduler) {}
+      ScheduledExecutorService leaseScheduler,
+      RoomObserver observer) {}
 
   /** A core over {@code settings}. */
   public static RoomCore create(Settings settings) {
@@ -141,6 +152,11 @@ public final class RoomCore implements AutoCloseable {
   /** The settings the room was built with. */
   public Settings settings() {
     return settings;
+  }
+
+  /** The room's observer (never throws). */
+  public RoomObserver observer() {
+    return observer;
   }
 
   /** The room's clock. */
@@ -180,7 +196,7 @@ public final class RoomCore implements AutoCloseable {
 
   /** The backend's provider of dynamic credentials, if it has one. */
   public Optional<LeaseProvider> leaseProvider() {
-    return backend.leases();
+    return leaseProvider;
   }
 
   /** The cache of CURRENT values. */
@@ -252,6 +268,24 @@ public final class RoomCore implements AutoCloseable {
    * @return the version that became CURRENT
    */
   public SecretVersion rotate(String name, dev.strongroom.SecretRotator rotator) {
+    long start = System.nanoTime();
+    RotationOutcome outcome = RotationOutcome.REJECTED;
+    try {
+      SecretVersion promoted = rotateSteps(name, rotator);
+      outcome = RotationOutcome.PROMOTED;
+      return promoted;
+    } catch (ConflictException e) {
+      outcome = RotationOutcome.CONFLICT;
+      throw e;
+    } catch (dev.strongroom.exception.BackendUnavailableException e) {
+      outcome = RotationOutcome.BACKEND_ERROR;
+      throw e;
+    } finally {
+      observer.rotation(name, outcome, Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  private SecretVersion rotateSteps(String name, dev.strongroom.SecretRotator rotator) {
     StoredSecret current =
         readStore(ReadRequest.current(name))
             .orElseThrow(() -> new NotFoundException("no such secret: '" + name + "'"));

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.strongroom.SecretValue;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.observe.RoomObserver;
 import dev.strongroom.spi.SecretVersion;
 import dev.strongroom.spi.StoredSecret;
 import java.time.Clock;
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
  * than {@code maxStale} does not serve it: it loads synchronously inside {@code compute} (single
  * flight again) and, if the backend still fails, throws {@link BackendUnavailableException}; the
  * entry stays, and the first read after the backend recovers replaces it. A reload that finds the
- * secret gone drops the entry. New versions are announced from the removal listener (cause
- * REPLACED), which Caffeine runs on the executor after the new entry is installed; a per-key
+ * secret gone drops the entry. Every entry that enters the cache (a load, a write through the room,
+ * a refresh) is queued for announcement if its version is above every one queued before for that
+ * name; one drain per name on the executor delivers the queue in version order, each entry with its
+ * own value (a refresh's entry once Caffeine installed it, from the removal listener); a per-key
  * high-water mark makes each version announced once. Values are owned by the cache, handed out as
  * copies, and wiped on {@link #close()} only (a reader may be copying a replaced value, so
  * replacement does not wipe).
@@ -58,7 +61,14 @@ public final class SecretCache implements AutoCloseable {
   private final Clock clock;
   private final Duration maxStale;
   private final BiConsumer<String, Entry> onNewVersion;
-  private final ConcurrentHashMap<String, Long> announced = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Announcements> announced = new ConcurrentHashMap<>();
+  private final Executor executor;
+  private final Duration refreshAfter;
+  private final RoomObserver observer;
+
+  /** Names whose last background refresh failed (so the entry served is not being confirmed). */
+  private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
+
   private final LoadingCache<String, Entry> cache;
   private volatile boolean closed;
 
@@ -69,8 +79,12 @@ public final class SecretCache implements AutoCloseable {
       Duration maxStale,
       long maximumSize,
       Executor executor,
-      BiConsumer<String, Entry> onNewVersion) {
+      BiConsumer<String, Entry> onNewVersion,
+      RoomObserver observer) {
     this.source = source;
+    this.refreshAfter = refreshAfter;
+    this.observer = observer;
+    this.executor = executor;
     this.clock = clock;
     this.maxStale = maxStale;
     this.onNewVersion = onNewVersion;
@@ -80,7 +94,12 @@ public final class SecretCache implements AutoCloseable {
             .refreshAfterWrite(refreshAfter)
             .maximumSize(maximumSize)
             .executor(executor)
-            .removalListener(this::removed)
+            .removalListener(
+                (String name, Entry old, RemovalCause cause) -> {
+                  if (cause == RemovalCause.REPLACED && name != null) {
+                    kick(name); // a refreshed entry is installed: deliver what reload queued
+                  }
+                })
             .build(new Loader());
   }
 
@@ -97,6 +116,29 @@ public final class SecretCache implements AutoCloseable {
       long maximumSize,
       Executor executor,
       BiConsumer<String, Entry> onNewVersion) {
+    return create(
+        source,
+        clock,
+        refreshAfter,
+        maxStale,
+        maximumSize,
+        executor,
+        onNewVersion,
+        RoomObserver.noop());
+  }
+
+  /**
+   * As above, telling {@code observer} (which must not throw) about hits, misses and stale reads.
+   */
+  public static SecretCache create(
+      Function<String, Optional<StoredSecret>> source,
+      Clock clock,
+      Duration refreshAfter,
+      Duration maxStale,
+      long maximumSize,
+      Executor executor,
+      BiConsumer<String, Entry> onNewVersion,
+      RoomObserver observer) {
     return new SecretCache(
         Objects.requireNonNull(source, "source"),
         Objects.requireNonNull(clock, "clock"),
@@ -104,7 +146,8 @@ public final class SecretCache implements AutoCloseable {
         Objects.requireNonNull(maxStale, "maxStale"),
         maximumSize,
         Objects.requireNonNull(executor, "executor"),
-        Objects.requireNonNull(onNewVersion, "onNewVersion"));
+        Objects.requireNonNull(onNewVersion, "onNewVersion"),
+        Objects.requireNonNull(observer, "observer"));
   }
 
   /**
@@ -116,30 +159,45 @@ public final class SecretCache implements AutoCloseable {
    */
   public Entry get(String name) {
     checkOpen();
+    if (cache.policy().getIfPresentQuietly(name) != null) {
+      observer.cacheHit(name);
+    } else {
+      observer.cacheMiss(name);
+    }
     Entry entry = cache.get(name);
+    announce(name, entry);
     if (!tooOld(entry)) {
+      if (failing.contains(name)) {
+        Duration age = Duration.between(entry.loadedAt(), clock.instant());
+        if (age.compareTo(refreshAfter) > 0) {
+          observer.staleRead(name, age);
+        }
+      }
       return entry;
     }
-    return cache
-        .asMap()
-        .compute(
-            name,
-            (k, current) -> {
-              if (current != null && !tooOld(current)) {
-                return current; // another caller reloaded it meanwhile
-              }
-              try {
-                return fetch(k);
-              } catch (BackendUnavailableException e) {
-                throw new BackendUnavailableException(
-                    "secret '"
-                        + k
-                        + "' is unavailable: the backend is failing and the cached value is older"
-                        + " than the stale bound of "
-                        + maxStale,
-                    e);
-              }
-            });
+    Entry loaded =
+        cache
+            .asMap()
+            .compute(
+                name,
+                (k, current) -> {
+                  if (current != null && !tooOld(current)) {
+                    return current; // another caller reloaded it meanwhile
+                  }
+                  try {
+                    return fetch(k);
+                  } catch (BackendUnavailableException e) {
+                    throw new BackendUnavailableException(
+                        "secret '"
+                            + k
+                            + "' is unavailable: the backend is failing and the cached value is older"
+                            + " than the stale bound of "
+                            + maxStale,
+                        e);
+                  }
+                });
+    announce(name, loaded);
+    return loaded;
   }
 
   /** Installs {@code entry} after a write through the room, unless a newer one is cached. */
@@ -151,6 +209,7 @@ public final class SecretCache implements AutoCloseable {
             name,
             entry,
             (old, fresh) -> fresh.version().version() >= old.version().version() ? fresh : old);
+    announce(name, entry);
   }
 
   /** Reloads {@code name} in the background if it is cached. */
@@ -196,6 +255,7 @@ public final class SecretCache implements AutoCloseable {
         source
             .apply(name)
             .orElseThrow(() -> new NotFoundException("no such secret: '" + name + "'"));
+    failing.remove(name);
     return new Entry(stored.version(), stored.value(), clock.instant());
   }
 
@@ -205,28 +265,88 @@ public final class SecretCache implements AutoCloseable {
     }
   }
 
-  private void removed(String name, Entry old, RemovalCause cause) {
-    if (closed || cause != RemovalCause.REPLACED || name == null || old == null) {
+  /**
+   * Queues {@code entry} for {@code onNewVersion} if its version is above every version queued for
+   * {@code name} so far, and starts a drain on the executor unless one is running. One drain per
+   * name delivers the queue in order, so listeners see each version once, in increasing order, each
+   * with its own value (never the cache's entry at the time the drain runs). Called after the entry
+   * is installed, outside any cache computation.
+   */
+  private void announce(String name, Entry entry) {
+    enqueue(name, entry);
+    kick(name);
+  }
+
+  /** Queues {@code entry} if its version is above every one queued for {@code name} so far. */
+  private void enqueue(String name, Entry entry) {
+    if (closed || entry == null) {
       return;
     }
-    Entry current = cache.policy().getIfPresentQuietly(name);
-    if (current == null || current.version().version() <= old.version().version()) {
-      return;
+    long version = entry.version().version();
+    Announcements a = announced.get(name);
+    if (a != null && version <= a.highest) {
+      return; // the common case, a read of a version already announced: no lock
     }
-    long version = current.version().version();
-    boolean[] fresh = {false};
-    announced.compute(
-        name,
-        (k, seen) -> {
-          if (seen == null || seen < version) {
-            fresh[0] = true;
-            return version;
-          }
-          return seen;
-        });
-    if (fresh[0]) {
-      onNewVersion.accept(name, current);
+    if (a == null) {
+      a = announced.computeIfAbsent(name, k -> new Announcements());
     }
+    synchronized (a) {
+      if (version > a.highest) {
+        a.highest = version;
+        a.queue.add(entry);
+        a.pending = true;
+      }
+    }
+  }
+
+  /** Starts a drain of {@code name}'s queue on the executor unless it is empty or draining. */
+  private void kick(String name) {
+    Announcements a = announced.get(name);
+    if (closed || a == null || !a.pending) {
+      return; // nothing queued: no lock on the read path
+    }
+    synchronized (a) {
+      if (a.draining || a.queue.isEmpty()) {
+        return;
+      }
+      a.draining = true;
+    }
+    try {
+      executor.execute(() -> drain(name, a));
+    } catch (RuntimeException e) {
+      synchronized (a) {
+        a.draining = false;
+      }
+      LOG.warn("change of secret '{}' not announced: {}", name, e.getClass().getName());
+    }
+  }
+
+  private void drain(String name, Announcements a) {
+    while (true) {
+      Entry next;
+      synchronized (a) {
+        next = a.queue.poll();
+        if (next == null || closed) {
+          a.queue.clear();
+          a.draining = false;
+          a.pending = false;
+          return;
+        }
+      }
+      try {
+        onNewVersion.accept(name, next);
+      } catch (RuntimeException e) {
+        LOG.warn("announcing secret '{}' failed: {}", name, e.getClass().getName());
+      }
+    }
+  }
+
+  /** Versions of one name waiting to be announced, in order. Guarded by itself. */
+  private static final class Announcements {
+    final java.util.ArrayDeque<Entry> queue = new java.util.ArrayDeque<>();
+    volatile long highest; // written under the lock, read without it
+    volatile boolean pending; // the queue may be non-empty; written under the lock
+    boolean draining;
   }
 
   private final class Loader implements CacheLoader<String, Entry> {
@@ -239,11 +359,17 @@ public final class SecretCache implements AutoCloseable {
     public Entry reload(String name, Entry old) {
       try {
         Optional<StoredSecret> stored = source.apply(name);
+        failing.remove(name);
         if (stored.isEmpty()) {
           return null; // deleted or destroyed elsewhere: drop it
         }
-        return new Entry(stored.get().version(), stored.get().value(), clock.instant());
+        Entry fresh = new Entry(stored.get().version(), stored.get().value(), clock.instant());
+        if (fresh.version().version() > old.version().version()) {
+          enqueue(name, fresh); // delivered once installed (removal listener, REPLACED)
+        }
+        return fresh;
       } catch (BackendUnavailableException e) {
+        failing.add(name);
         LOG.debug(
             "refresh of secret '{}' failed; serving the value loaded at {}", name, old.loadedAt());
         return old;
