@@ -42,6 +42,16 @@ public interface KeyEncryptionService {
         dataKey, wrap(new WrapRequest(request.keyName(), dataKey, request.aad())));
   }
 
+  /**
+   * The key version a wrapped data key was made under, read from its own format without a call to
+   * the service (Tink's key-id prefix, Transit's {@code vault:vN:}), or empty if the format does
+   * not say. Used by key retirement to count what still needs an old version; empty counts as "may
+   * need one".
+   */
+  default java.util.OptionalInt wrappedVersion(byte[] wrapped) {
+    return java.util.OptionalInt.empty();
+  }
+
   /** Creates a key with version 1 as primary; fails with a conflict if it exists. */
   KeyInfo createKey(String keyName);
 

@@ -63,6 +63,23 @@ public final class TransitKeys implements KeyEncryptionService {
     return REF_PREFIX + checkName(keyName);
   }
 
+  /** Transit's own prefix {@code vault:vN:} names the version. */
+  @Override
+  public java.util.OptionalInt wrappedVersion(byte[] wrapped) {
+    String text = new String(wrapped, java.nio.charset.StandardCharsets.US_ASCII);
+    if (!text.startsWith("vault:v")) {
+      return java.util.OptionalInt.empty();
+    }
+    int end = text.indexOf(':', 7);
+    try {
+      return end < 0
+          ? java.util.OptionalInt.empty()
+          : java.util.OptionalInt.of(Integer.parseInt(text.substring(7, end)));
+    } catch (NumberFormatException e) {
+      return java.util.OptionalInt.empty();
+    }
+  }
+
   @Override
   public WrappedKey wrap(WrapRequest request) {
     String name = checkName(request.keyName());
