@@ -851,8 +851,21 @@ public final class Strongroom implements AutoCloseable {
     private final List<AuditSink> sinks = new ArrayList<>();
     private ScheduledExecutorService leaseScheduler;
     private ApiKeyPolicy apiKeyPolicy = ApiKeyPolicy.defaults();
+    private Duration keyCheckInterval = RoomCore.DEFAULT_KEY_CHECK;
 
     private Builder() {}
+
+    /**
+     * How soon the room notices a key's new primary version made outside it, such as a native
+     * Transit or KMS rotation: within this long (on the room's {@link #clock}) the room's own
+     * operations encrypt under the new version, and a background check at this rate covers
+     * envelopes the application holds; 60 seconds default. Each check is one key describe per key
+     * in use.
+     */
+    public Builder keyCheckInterval(Duration interval) {
+      this.keyCheckInterval = positive(interval, "keyCheckInterval");
+      return this;
+    }
 
     /** How the room's {@link Strongroom#apiKeys() API keys} behave; the defaults if not set. */
     public Builder apiKeys(ApiKeyPolicy policy) {
@@ -973,6 +986,9 @@ public final class Strongroom implements AutoCloseable {
                   principal,
                   AuditRecorder.of(clock, sinks),
                   leaseScheduler));
+      if (!keyCheckInterval.equals(RoomCore.DEFAULT_KEY_CHECK)) {
+        core.keyCheckInterval(keyCheckInterval);
+      }
       return new Strongroom(core, true, "", null, Guard.of(core.audit()), apiKeyPolicy);
     }
 
