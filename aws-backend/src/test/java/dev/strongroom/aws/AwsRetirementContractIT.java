@@ -69,4 +69,59 @@ class AwsRetirementContractIT extends RetirementContract {
       assertTrue(elapsedMillis <= bound.toMillis() + 1_000, elapsedMillis + " ms");
     }
   }
+
+  /**
+   * KMS has no batch ReEncrypt: {@code rewrapAll} makes one ReEncrypt per distinct data key, so 10
+   * ciphertexts under the room's one cached data key and 5 under data keys of their own cost 6.
+   */
+  @Test
+  void rewrapAll_kms_oneReEncryptPerDistinctDataKey() {
+    Backend backend = newBackend();
+    dev.strongroom.testing.CountingKeyService counting =
+        new dev.strongroom.testing.CountingKeyService(backend.keys());
+    Backend wrapped =
+        new Backend() {
+          @Override
+          public dev.strongroom.spi.SecretStore secrets() {
+            return backend.secrets();
+          }
+
+          @Override
+          public dev.strongroom.spi.KeyEncryptionService keys() {
+            return counting;
+          }
+
+          @Override
+          public void close() {
+            backend.close();
+          }
+        };
+    try (Strongroom room = Strongroom.builder().backend(wrapped).build()) {
+      EncryptionContext context = EncryptionContext.of("purpose", "kms-batch");
+      java.util.List<byte[]> ciphertexts = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        ciphertexts.add(room.encrypt(new byte[] {(byte) i}, context));
+      }
+      dev.strongroom.envelope.Envelope distinct =
+          dev.strongroom.envelope.Envelope.builder()
+              .kek(dev.strongroom.envelope.Kek.of(backend.keys(), "default"))
+              .cachePolicy(dev.strongroom.envelope.DataKeyCachePolicy.noCaching())
+              .build();
+      for (int i = 10; i < 15; i++) {
+        ciphertexts.add(distinct.encrypt(new byte[] {(byte) i}, context));
+      }
+      room.keys().rotate("default");
+      int before = counting.rewraps.get();
+      byte[][] out = new byte[15][];
+      assertEquals(
+          new dev.strongroom.RewrapSummary(15, 0),
+          room.rewrapAll(ciphertexts, (index, ciphertext) -> out[(int) index] = ciphertext));
+      assertEquals(6, counting.rewraps.get() - before);
+      room.keys().setMinDecryptionVersion("default", 2);
+      for (int i = 0; i < 15; i++) {
+        assertEquals(2, version(out[i]));
+        assertEquals(i, room.decrypt(out[i], context)[0]);
+      }
+    }
+  }
 }

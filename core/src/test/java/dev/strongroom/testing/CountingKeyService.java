@@ -70,7 +70,7 @@ public final class CountingKeyService implements KeyEncryptionService {
   public java.util.List<java.util.Optional<WrappedKey>> rewrapAll(
       String keyName, java.util.List<byte[]> wrappedKeys, byte[] aad) {
     batchRewraps.incrementAndGet();
-    return delegate.rewrapAll(keyName, wrappedKeys, aad);
+    return KeyEncryptionService.super.rewrapAll(keyName, wrappedKeys, aad);
   }
 
   @Override
