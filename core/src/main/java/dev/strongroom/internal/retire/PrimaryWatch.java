@@ -28,8 +28,8 @@ public final class PrimaryWatch {
   private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
 
   private static final class State {
-    long checkedAt;
-    int primary;
+    volatile long checkedAt;
+    int primary; // guarded by this
 
     State(long checkedAt, int primary) {
       this.checkedAt = checkedAt;
@@ -63,6 +63,9 @@ public final class PrimaryWatch {
       return;
     }
     long now = clock.millis();
+    if (now - state.checkedAt < intervalMillis) {
+      return; // the hot path: no lock until a check is due
+    }
     synchronized (state) {
       if (now - state.checkedAt < intervalMillis) {
         return;
