@@ -63,17 +63,38 @@ public final class Keys {
         KeyInfo::primaryVersion);
   }
 
-  /** Retires every version of key {@code name} below {@code version}; they no longer decrypt. */
+  /**
+   * Retires every version of key {@code name} below {@code version} without stranding data: the
+   * same as {@link #retire(String, int, RetirementListener)} without a listener.
+   */
   public KeyInfo setMinDecryptionVersion(String name, int version) {
+    return retire(name, version, RetirementListener.NONE);
+  }
+
+  /**
+   * Retires every version of key {@code name} below {@code version}, as a job that never strands
+   * data: it first rewraps to the primary version everything the room itself sealed under the older
+   * versions (on a file store every stored secret version, API-key records and tenant secrets
+   * included; on every backend the API-key pepper), reporting each item to {@code listener}; then
+   * it checks that nothing the room can see still needs an older version, and only then raises the
+   * key's minimum decryption version. A job stopped midway (a kill, a failure, an exception from
+   * the listener) resumes from its checkpoint ({@code .strongroom/retire/KEY}) when called again.
+   * Ciphertexts that the application stores itself are its own to rewrap first ({@link
+   * Strongroom#rewrapAll}).
+   *
+   * @throws dev.strongroom.exception.ConflictException if values still need an older version
+   *     (counted, and named by where they are): the minimum is unchanged. On a backend whose secret
+   *     versions are immutable (Vault, AWS) a tenant secret version sealed under an old version of
+   *     its tenant key cannot be rewrapped in place, so retiring that tenant key refuses.
+   * @throws IllegalArgumentException if {@code version} is not in [1, primary]
+   */
+  public KeyInfo retire(String name, int version, RetirementListener listener) {
+    java.util.Objects.requireNonNull(listener, "listener");
     return room.keyOperation(
         Operation.ROTATE,
         "key.min_decryption_version",
         name,
-        n -> {
-          KeyInfo info = room.core().keys().setMinDecryptionVersion(n, version);
-          room.core().keyChanged(n);
-          return info;
-        },
+        n -> dev.strongroom.internal.retire.Retirement.of(room.core()).retire(n, version, listener),
         KeyInfo::minDecryptionVersion);
   }
 

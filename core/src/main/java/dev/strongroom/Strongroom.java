@@ -998,6 +998,7 @@ public final class Strongroom implements AutoCloseable {
     private ScheduledExecutorService leaseScheduler;
     private ApiKeyPolicy apiKeyPolicy = ApiKeyPolicy.defaults();
     private RoomObserver observer = RoomObserver.noop();
+    private Duration keyCheckInterval = RoomCore.DEFAULT_KEY_CHECK;
 
     private Builder() {}
 
@@ -1008,6 +1009,18 @@ public final class Strongroom implements AutoCloseable {
      */
     public Builder observer(RoomObserver observer) {
       this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /**
+     * How soon the room notices a key's new primary version made outside it, such as a native
+     * Transit or KMS rotation: within this long (on the room's {@link #clock}) the room's own
+     * operations encrypt under the new version, and a background check at this rate covers
+     * envelopes the application holds; 60 seconds default. Each check is one key describe per key
+     * in use.
+     */
+    public Builder keyCheckInterval(Duration interval) {
+      this.keyCheckInterval = positive(interval, "keyCheckInterval");
       return this;
     }
 
@@ -1131,6 +1144,9 @@ public final class Strongroom implements AutoCloseable {
                   AuditRecorder.of(clock, sinks),
                   leaseScheduler,
                   observer));
+      if (!keyCheckInterval.equals(RoomCore.DEFAULT_KEY_CHECK)) {
+        core.keyCheckInterval(keyCheckInterval);
+      }
       return new Strongroom(core, true, "", null, Guard.of(core.audit()), apiKeyPolicy);
     }
 

@@ -87,8 +87,10 @@ final class KeyCommands implements Runnable {
   @Command(
       name = "retire",
       description =
-          "Retire every version below --below (default: the primary): data still wrapped under"
-              + " them stops decrypting, so rewrap it first.")
+          "Retire every version below --below (default: the primary), as a job that never strands"
+              + " data: first rewraps everything the store itself sealed under the older versions"
+              + " (progress on stderr; resumes where a killed run stopped), then refuses if"
+              + " anything still needs one. Ciphertexts you keep yourself: `rewrap` them first.")
   static final class Retire extends StoreCommand {
     @Parameters(paramLabel = "NAME")
     String name;
@@ -102,8 +104,88 @@ final class KeyCommands implements Runnable {
     @Override
     int run(RoomContext room) {
       int version = below == null ? room.room().keys().describe(name).primaryVersion() : below;
-      println(describe(room.room().keys().setMinDecryptionVersion(name, version), json()));
+      Progress progress = new Progress(name, System.err, terminal());
+      dev.strongroom.spi.KeyInfo info;
+      try {
+        info = room.room().keys().retire(name, version, progress);
+      } finally {
+        progress.finish();
+      }
+      println(describe(info, json()));
       return Main.OK;
+    }
+
+    /** Whether stderr is a terminal (JDK 22+ answers exactly; before, a console means one). */
+    static boolean terminal() {
+      java.io.Console console = System.console();
+      if (console == null) {
+        return false;
+      }
+      try {
+        return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+      } catch (ReflectiveOperationException e) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Retirement progress on stderr: a bar redrawn in place on a terminal, one plain line per item
+   * otherwise (logs, CI). Not thread-safe.
+   */
+  static final class Progress implements dev.strongroom.RetirementListener {
+    private static final int WIDTH = 30;
+    private final String key;
+    private final java.io.PrintStream err;
+    private final boolean bar;
+    private boolean drawn;
+
+    Progress(String key, java.io.PrintStream err, boolean bar) {
+      this.key = key;
+      this.err = err;
+      this.bar = bar;
+    }
+
+    @Override
+    public void progress(long done, long total, String where, long rewrapped) {
+      if (bar) {
+        int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
+        err.print(
+            "\rretire "
+                + key
+                + " ["
+                + "#".repeat(filled)
+                + "-".repeat(WIDTH - filled)
+                + "] "
+                + done
+                + "/"
+                + total
+                + " items, "
+                + rewrapped
+                + " rewrapped");
+        drawn = true;
+      } else {
+        err.println(
+            "retire "
+                + key
+                + ": "
+                + done
+                + "/"
+                + total
+                + " items, "
+                + rewrapped
+                + " rewrapped ("
+                + where
+                + ")");
+      }
+      err.flush();
+    }
+
+    void finish() {
+      if (drawn) {
+        err.println();
+        err.flush();
+      }
     }
   }
 }

@@ -252,6 +252,25 @@ class StrongroomCliIT {
   }
 
   @Test
+  void keyRetire_fileStore_rewrapsStoredSecretsFirstAndReportsProgress() throws Exception {
+    ok("", "init");
+    ok("one", "put", "db/password");
+    ok("two", "put", "db/password");
+    ok("", "key", "rotate", "default");
+    ok("three", "put", "db/password");
+    ok("other", "put", "app/token");
+    Result retired = ok("", "key", "retire", "default");
+    assertTrue(retired.stderr().contains("retire default: 2/2 items"), retired.stderr());
+    assertTrue(retired.stderr().contains("the file store's secrets in"), retired.stderr());
+    assertTrue(
+        ok("", "key", "list").out().contains("default primary=2 versions=[1, 2] minDecryption=2"));
+    assertEquals("three", ok("", "get", "db/password").out());
+    assertEquals("one", ok("", "get", "db/password", "--version", "1").out());
+    assertEquals("two", ok("", "get", "db/password", "--version", "2").out());
+    assertEquals("other", ok("", "get", "app/token").out());
+  }
+
+  @Test
   void wrongPassphrase_exitsFiveWithOneLineAndChangesNothing() throws Exception {
     usePassphrase();
     ok("", "init");

@@ -128,6 +128,15 @@ public final class LocalKeyring implements KeyEncryptionService {
     return refPrefix + Objects.requireNonNull(keyName, "keyName");
   }
 
+  /** Tink's output prefix: byte 1, then the key id (the version) big-endian. */
+  @Override
+  public java.util.OptionalInt wrappedVersion(byte[] wrapped) {
+    if (wrapped == null || wrapped.length < 5 || wrapped[0] != 1) {
+      return java.util.OptionalInt.empty();
+    }
+    return java.util.OptionalInt.of(java.nio.ByteBuffer.wrap(wrapped, 1, 4).getInt());
+  }
+
   @Override
   public WrappedKey wrap(WrapRequest request) {
     State state = state(request.keyName());

@@ -33,6 +33,25 @@ public interface KeyEncryptionService {
   WrappedKey rewrap(UnwrapRequest request);
 
   /**
+   * Moves many wrapped data keys of key {@code keyName} to its primary version, as {@link #rewrap}
+   * does for one: the result lists, in order, the rewrapped key, or empty where that input did not
+   * open. Services with a batch call (Vault Transit's {@code batch_input}) override this to make
+   * one call per batch; the default makes one {@link #rewrap} call per key.
+   */
+  default java.util.List<java.util.Optional<WrappedKey>> rewrapAll(
+      String keyName, java.util.List<byte[]> wrappedKeys, byte[] aad) {
+    java.util.List<java.util.Optional<WrappedKey>> out = new java.util.ArrayList<>();
+    for (byte[] wrapped : wrappedKeys) {
+      try {
+        out.add(java.util.Optional.of(rewrap(new UnwrapRequest(keyName, wrapped, aad))));
+      } catch (dev.strongroom.exception.InvalidCiphertextException e) {
+        out.add(java.util.Optional.empty());
+      }
+    }
+    return out;
+  }
+
+  /**
    * Generates a fresh 32-byte data key and wraps it. Services that generate data keys themselves
    * (Vault's {@code datakey}, KMS {@code GenerateDataKey}) override this to save a round trip.
    */
@@ -40,6 +59,16 @@ public interface KeyEncryptionService {
     SecretValue dataKey = SecretValue.of(randomDataKey());
     return new GeneratedKey(
         dataKey, wrap(new WrapRequest(request.keyName(), dataKey, request.aad())));
+  }
+
+  /**
+   * The key version a wrapped data key was made under, read from its own format without a call to
+   * the service (Tink's key-id prefix, Transit's {@code vault:vN:}), or empty if the format does
+   * not say. Used by key retirement to count what still needs an old version; empty counts as "may
+   * need one".
+   */
+  default java.util.OptionalInt wrappedVersion(byte[] wrapped) {
+    return java.util.OptionalInt.empty();
   }
 
   /** Creates a key with version 1 as primary; fails with a conflict if it exists. */

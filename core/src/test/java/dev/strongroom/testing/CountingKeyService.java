@@ -20,6 +20,11 @@ public final class CountingKeyService implements KeyEncryptionService {
   public final AtomicInteger unwraps = new AtomicInteger();
   public final AtomicInteger rewraps = new AtomicInteger();
 
+  /**
+   * Batch rewrap calls ({@link #rewrapAll}); the keys inside are not counted in {@link #rewraps}.
+   */
+  public final AtomicInteger batchRewraps = new AtomicInteger();
+
   private final KeyEncryptionService delegate;
   private final Duration delay;
 
@@ -34,7 +39,7 @@ public final class CountingKeyService implements KeyEncryptionService {
 
   /** Every data-key call (generate, wrap, unwrap, rewrap) so far. */
   public int calls() {
-    return generates.get() + wraps.get() + unwraps.get() + rewraps.get();
+    return generates.get() + wraps.get() + unwraps.get() + rewraps.get() + batchRewraps.get();
   }
 
   @Override
@@ -59,6 +64,18 @@ public final class CountingKeyService implements KeyEncryptionService {
   public WrappedKey rewrap(UnwrapRequest request) {
     rewraps.incrementAndGet();
     return delegate.rewrap(request);
+  }
+
+  @Override
+  public java.util.List<java.util.Optional<WrappedKey>> rewrapAll(
+      String keyName, java.util.List<byte[]> wrappedKeys, byte[] aad) {
+    batchRewraps.incrementAndGet();
+    return KeyEncryptionService.super.rewrapAll(keyName, wrappedKeys, aad);
+  }
+
+  @Override
+  public java.util.OptionalInt wrappedVersion(byte[] wrapped) {
+    return delegate.wrappedVersion(wrapped);
   }
 
   @Override

@@ -255,6 +255,14 @@ final class KmsKeyService implements KeyEncryptionService {
     return describe(keyName);
   }
 
+  /** Format 2 names its version in bytes 1-4 (authenticated by KMS through the context). */
+  @Override
+  public java.util.OptionalInt wrappedVersion(byte[] wrapped) {
+    return wrapped != null && wrapped.length > HEADER && wrapped[0] == FORMAT
+        ? java.util.OptionalInt.of(version(wrapped))
+        : java.util.OptionalInt.empty();
+  }
+
   @Override
   public KeyInfo describe(String keyName) {
     State state = fresh(keyName);

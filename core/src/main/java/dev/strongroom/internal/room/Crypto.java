@@ -88,33 +88,59 @@ public final class Crypto {
     }
   }
 
-  /** Rewraps each ciphertext to the newest version of {@code kek}, reporting each result. */
+  /**
+   * Rewraps each ciphertext to the newest version of {@code kek}, reporting each result, in batches
+   * of {@link dev.strongroom.internal.retire.BatchRewrap#BATCH}: one key-service call per batch
+   * where the service batches (Transit), one per distinct data key otherwise (KMS).
+   */
   public RewrapSummary rewrapAll(
       String kek, String resource, Iterable<byte[]> ciphertexts, RewrapListener listener) {
     return audit.access(
         "rewrap",
         resource,
         () -> {
-          Envelope envelope = existing(kek);
-          long index = 0;
-          long ok = 0;
-          long failed = 0;
+          existing(kek);
+          long[] counts = new long[3]; // index, ok, failed
+          java.util.List<byte[]> batch = new java.util.ArrayList<>();
           for (byte[] ciphertext : ciphertexts) {
-            byte[] rewrapped;
-            try {
-              rewrapped = envelope.rewrap(ciphertext);
-            } catch (InvalidCiphertextException | NotFoundException e) {
-              failed++;
-              listener.failed(index++, e);
-              continue;
+            batch.add(java.util.Objects.requireNonNull(ciphertext, "ciphertext"));
+            if (batch.size() == dev.strongroom.internal.retire.BatchRewrap.BATCH) {
+              flush(kek, batch, listener, counts);
             }
-            ok++;
-            listener.rewrapped(index++, rewrapped);
           }
-          return new RewrapSummary(ok, failed);
+          flush(kek, batch, listener, counts);
+          return new RewrapSummary(counts[1], counts[2]);
         },
         RewrapSummary::rewrapped,
         s -> {});
+  }
+
+  private void flush(
+      String kek, java.util.List<byte[]> batch, RewrapListener listener, long[] counts) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    java.util.List<Object> results;
+    try {
+      results = dev.strongroom.internal.retire.BatchRewrap.rewrap(core.keys(), kek, batch);
+    } catch (NotFoundException e) {
+      for (int i = 0; i < batch.size(); i++) {
+        counts[2]++;
+        listener.failed(counts[0]++, e);
+      }
+      batch.clear();
+      return;
+    }
+    batch.clear();
+    for (Object result : results) {
+      if (result instanceof byte[] rewrapped) {
+        counts[1]++;
+        listener.rewrapped(counts[0]++, rewrapped);
+      } else {
+        counts[2]++;
+        listener.failed(counts[0]++, (InvalidCiphertextException) result);
+      }
+    }
   }
 
   private Envelope existing(String kek) {

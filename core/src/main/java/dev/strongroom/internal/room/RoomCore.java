@@ -80,6 +80,12 @@ public final class RoomCore implements AutoCloseable {
 
   private final ConcurrentHashMap<Class<?>, Object> components = new ConcurrentHashMap<>();
 
+  /** Default bound on noticing a KEK's new primary version made outside the room. */
+  public static final Duration DEFAULT_KEY_CHECK = Duration.ofSeconds(60);
+
+  private volatile dev.strongroom.internal.retire.PrimaryWatch primaryWatch;
+  private volatile java.util.concurrent.ScheduledFuture<?> watchTask;
+
   /** KEKs this room saw exist; a destroyed key leaves the set, nothing ever creates one. */
   private final java.util.Set<String> knownKeys = ConcurrentHashMap.newKeySet();
 
@@ -116,6 +122,7 @@ public final class RoomCore implements AutoCloseable {
     this.leases = leaseBuilder.build();
     leases.addListener(this::auditLease);
     leases.addListener(e -> observer.leaseEvent(e.path(), e.type()));
+    keyCheckInterval(DEFAULT_KEY_CHECK);
   }
 
   /**
@@ -376,10 +383,47 @@ public final class RoomCore implements AutoCloseable {
     return new dev.strongroom.exception.StrongroomException(message, cause);
   }
 
-  /** The envelope over KEK {@code kekName}; it does not create the key. */
+  /**
+   * The envelope over KEK {@code kekName}; it does not create the key. Each call checks, at most
+   * once per {@link #keyCheckInterval}, whether the key got a new primary version outside the room.
+   */
   public Envelope envelope(String kekName) {
-    return envelopes.computeIfAbsent(
-        kekName, k -> Envelope.builder().kek(Kek.of(keys, k)).clock(clock).build());
+    Envelope envelope =
+        envelopes.computeIfAbsent(
+            kekName, k -> Envelope.builder().kek(Kek.of(keys, k)).clock(clock).build());
+    dev.strongroom.internal.retire.PrimaryWatch watch = primaryWatch;
+    watch.watch(kekName);
+    watch.check(kekName);
+    return envelope;
+  }
+
+  /**
+   * How soon the room picks up a KEK's new primary version made outside it (a native Transit or KMS
+   * rotation): 60 seconds unless set with {@link #keyCheckInterval(Duration)}.
+   */
+  public Duration keyCheckInterval() {
+    return primaryWatch.interval();
+  }
+
+  /**
+   * Sets how soon a new primary version made outside the room is picked up (at most this long on
+   * the room's clock for the room's own operations; a periodic task at this rate covers envelopes
+   * the application holds). Call once, when the room is built.
+   */
+  public void keyCheckInterval(Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException(
+          "expected a positive key check interval but was " + interval);
+    }
+    if (watchTask != null) {
+      watchTask.cancel(false);
+    }
+    primaryWatch =
+        new dev.strongroom.internal.retire.PrimaryWatch(keys, clock, interval, this::keyChanged);
+    long millis = Math.max(1, interval.toMillis());
+    watchTask =
+        scheduler.scheduleAtFixedRate(
+            () -> primaryWatch.checkAll(), millis, millis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -443,6 +487,7 @@ public final class RoomCore implements AutoCloseable {
   /** Forgets everything derived from {@code kekName}, after it was destroyed. */
   public void keyDestroyed(String kekName) {
     knownKeys.remove(kekName);
+    primaryWatch.forget(kekName);
     Envelope envelope = envelopes.remove(kekName);
     if (envelope != null) {
       envelope.invalidateCaches();

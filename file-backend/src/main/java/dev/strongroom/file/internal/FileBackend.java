@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class FileBackend implements Backend {
+public final class FileBackend implements Backend, dev.strongroom.internal.retire.SealedStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileBackend.class);
 
   /** The KEK that seals secret values; {@code init} creates it. */
@@ -205,6 +205,31 @@ public final class FileBackend implements Backend {
   /** The store folder. */
   public Path root() {
     return root;
+  }
+
+  @Override
+  public boolean sealsWith(String kek) {
+    return DEFAULT_KEY.equals(kek);
+  }
+
+  @Override
+  public void keyChanged(String kek) {
+    secrets.keyChanged();
+  }
+
+  @Override
+  public String where() {
+    return "the file store's secrets in " + root.resolve(FileLayout.SECRETS);
+  }
+
+  @Override
+  public List<String> sealedNames() {
+    return secrets.sealedNames();
+  }
+
+  @Override
+  public int rewrapSealed(String name, java.util.function.Predicate<byte[]> stale, boolean dryRun) {
+    return secrets.rewrapSealed(name, stale, dryRun);
   }
 
   @Override

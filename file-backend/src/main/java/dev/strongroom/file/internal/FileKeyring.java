@@ -61,6 +61,11 @@ public final class FileKeyring implements KeyEncryptionService {
   }
 
   @Override
+  public java.util.OptionalInt wrappedVersion(byte[] wrapped) {
+    return current().wrappedVersion(wrapped);
+  }
+
+  @Override
   public WrappedKey wrap(WrapRequest request) {
     return current().wrap(request);
   }

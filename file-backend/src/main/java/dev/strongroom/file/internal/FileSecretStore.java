@@ -283,4 +283,63 @@ final class FileSecretStore implements SecretStore {
   private static EncryptionContext context(String name, long version) {
     return EncryptionContext.of(CONTEXT_SECRET, name, CONTEXT_VERSION, Long.toString(version));
   }
+
+  /**
+   * Key retirement's hook: counts the sealed values of secret {@code name} (every version not
+   * destroyed, deleted secrets included) that {@code stale} accepts and, unless {@code dryRun},
+   * rewraps each to the primary version of the store's KEK in place, under the store lock (numbers,
+   * stages and dates unchanged; the body is not decrypted).
+   */
+  int rewrapSealed(String name, java.util.function.Predicate<byte[]> stale, boolean dryRun) {
+    return lock.call(
+        () -> {
+          SecretRecord record = load(name);
+          if (record == null) {
+            return 0;
+          }
+          int count = 0;
+          List<SecretRecord.Version> out = new ArrayList<>(record.versions().size());
+          for (SecretRecord.Version v : record.versions()) {
+            if (v.destroyed() || !stale.test(v.sealed())) {
+              out.add(v);
+              continue;
+            }
+            count++;
+            out.add(
+                dryRun
+                    ? v
+                    : new SecretRecord.Version(
+                        v.number(), v.created(), v.stages(), envelope.rewrap(v.sealed())));
+          }
+          if (count > 0 && !dryRun) {
+            AtomicFiles.write(file(name), new SecretRecord(name, record.deleted(), out).toJson());
+          }
+          return count;
+        });
+  }
+
+  /** Every stored secret's name, deleted ones included, sorted; and forgets cached data keys. */
+  List<String> sealedNames() {
+    List<String> names = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return names;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        String name = FileLayout.secretName(file.getFileName().toString());
+        if (name != null) {
+          names.add(name);
+        }
+      }
+    } catch (IOException e) {
+      throw AtomicFiles.failure("cannot list", dir, e);
+    }
+    names.sort(null);
+    return names;
+  }
+
+  /** Forgets cached data keys, so that new values use the KEK's primary version. */
+  void keyChanged() {
+    envelope.invalidateCaches();
+  }
 }

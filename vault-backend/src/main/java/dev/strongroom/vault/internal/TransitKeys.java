@@ -63,6 +63,23 @@ public final class TransitKeys implements KeyEncryptionService {
     return REF_PREFIX + checkName(keyName);
   }
 
+  /** Transit's own prefix {@code vault:vN:} names the version. */
+  @Override
+  public java.util.OptionalInt wrappedVersion(byte[] wrapped) {
+    String text = new String(wrapped, java.nio.charset.StandardCharsets.US_ASCII);
+    if (!text.startsWith("vault:v")) {
+      return java.util.OptionalInt.empty();
+    }
+    int end = text.indexOf(':', 7);
+    try {
+      return end < 0
+          ? java.util.OptionalInt.empty()
+          : java.util.OptionalInt.of(Integer.parseInt(text.substring(7, end)));
+    } catch (NumberFormatException e) {
+      return java.util.OptionalInt.empty();
+    }
+  }
+
   @Override
   public WrappedKey wrap(WrapRequest request) {
     String name = checkName(request.keyName());
@@ -136,6 +153,20 @@ public final class TransitKeys implements KeyEncryptionService {
    * Rewraps many wrapped keys of one KEK with a single {@code batch_input} call; the result lists,
    * in order, the rewrapped key, or empty where that input did not open.
    */
+  /**
+   * OpenBao refuses a JSON request body with 1,000 strings or more ("refused JSON input due to high
+   * complexity": its default {@code max_json_strings}), keys included, so a batch is split into
+   * requests below that: 249 wrapped keys per request for a derived key (4 strings each).
+   */
+  static final int MAX_JSON_STRINGS = 1000;
+
+  @Override
+  public List<Optional<WrappedKey>> rewrapAll(
+      String keyName, List<byte[]> wrappedKeys, byte[] aad) {
+    return rewrapBatch(keyName, wrappedKeys, aad);
+  }
+
+  /** Same as {@link #rewrapAll}. */
   public List<Optional<WrappedKey>> rewrapBatch(
       String keyName, List<byte[]> wrappedKeys, byte[] aad) {
     String name = checkName(keyName);
@@ -151,20 +182,27 @@ public final class TransitKeys implements KeyEncryptionService {
       }
       return out;
     }
-    ObjectNode body = VaultHttp.object();
-    ArrayNode batch = body.putArray("batch_input");
-    for (byte[] wrapped : wrappedKeys) {
-      ObjectNode item = bind(name, aad);
-      item.put("ciphertext", new String(wrapped, StandardCharsets.UTF_8));
-      batch.add(item);
-    }
-    JsonNode results =
-        http.expectOk("POST", path("rewrap", name), body).data().path("batch_results");
     List<Optional<WrappedKey>> out = new ArrayList<>(wrappedKeys.size());
-    for (int i = 0; i < wrappedKeys.size(); i++) {
-      JsonNode result = results.path(i);
-      out.add(
-          result.path("ciphertext").isTextual() ? Optional.of(wrapped(result)) : Optional.empty());
+    int perRequest = Math.max(1, (MAX_JSON_STRINGS - 1) / (2 * (bind(name, aad).size() + 1)));
+    for (int from = 0; from < wrappedKeys.size(); from += perRequest) {
+      List<byte[]> part =
+          wrappedKeys.subList(from, Math.min(wrappedKeys.size(), from + perRequest));
+      ObjectNode body = VaultHttp.object();
+      ArrayNode batch = body.putArray("batch_input");
+      for (byte[] wrapped : part) {
+        ObjectNode item = bind(name, aad);
+        item.put("ciphertext", new String(wrapped, StandardCharsets.UTF_8));
+        batch.add(item);
+      }
+      JsonNode results =
+          http.expectOk("POST", path("rewrap", name), body).data().path("batch_results");
+      for (int i = 0; i < part.size(); i++) {
+        JsonNode result = results.path(i);
+        out.add(
+            result.path("ciphertext").isTextual()
+                ? Optional.of(wrapped(result))
+                : Optional.empty());
+      }
     }
     return out;
   }
