@@ -39,7 +39,6 @@ final class Jwts {
 
   /** A signed JWT with these claims, valid from {@code now - 60 s} until {@code expiry}. */
   String sign(String issuer, String audience, String subject, Instant now, Instant expiry) {
-    ObjectNode header = JSON.createObjectNode().put("alg", "RS256").put("typ", "JWT");
     ObjectNode claims =
         JSON.createObjectNode()
             .put("iss", issuer)
@@ -48,6 +47,12 @@ final class Jwts {
             .put("iat", now.getEpochSecond() - 60)
             .put("nbf", now.getEpochSecond() - 60)
             .put("exp", expiry.getEpochSecond());
+    return sign(claims);
+  }
+
+  /** A JWT with exactly these claims, signed RS256. */
+  String sign(ObjectNode claims) {
+    ObjectNode header = JSON.createObjectNode().put("alg", "RS256").put("typ", "JWT");
     String signingInput = b64(header.toString()) + "." + b64(claims.toString());
     try {
       Signature rs256 = Signature.getInstance("SHA256withRSA");
