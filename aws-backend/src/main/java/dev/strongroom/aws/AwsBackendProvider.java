@@ -30,11 +30,18 @@ import java.time.Clock;
  *   <li>{@code maxAttempts}: attempts per call, including the first, with jittered exponential
  *       backoff (longer on throttling), default 4.
  *   <li>{@code timeoutSeconds}: the deadline of one call including its retries, default 30.
+ *   <li>{@code webIdentityRoleArn} with {@code webIdentityTokenFile}: web identity credentials (EKS
+ *       IRSA, CI OIDC) from STS {@code AssumeRoleWithWebIdentity}, the token file read again at
+ *       every refresh; {@code assumeRoleArn}: a role assumed with the base credentials; {@code
+ *       roleSessionName} (default {@code strongroom}). STS uses {@code endpoint} and {@code
+ *       region}. See {@link AwsAuth}.
  * </ul>
  *
  * <p>Credentials never come from the URI: the SDK's default provider chain supplies them
- * (environment, system properties, profile files, container and instance credentials). Set {@code
- * AWS_EC2_METADATA_DISABLED=true} where instance metadata must not be probed (tests).
+ * (environment, system properties, web identity from {@code AWS_ROLE_ARN} / {@code
+ * AWS_WEB_IDENTITY_TOKEN_FILE}, profile files, container and instance credentials), or STS as
+ * above. Set {@code AWS_EC2_METADATA_DISABLED=true} where instance metadata must not be probed
+ * (tests).
  *
  * <p>Stateless and thread-safe; each {@link #open} creates its own SDK clients.
  */
@@ -50,6 +57,14 @@ public final class AwsBackendProvider implements BackendProvider {
 
   @Override
   public Backend open(URI uri) {
-    return AwsBackend.open(AwsConfig.parse(uri), Clock.systemUTC());
+    return AwsBackend.open(AwsConfig.parse(uri), AwsConfig.parseAuth(uri), Clock.systemUTC());
+  }
+
+  /**
+   * Opens a backend for {@code uri} that signs with the credentials {@code auth} describes, instead
+   * of any the URI names.
+   */
+  public static Backend open(URI uri, AwsAuth auth) {
+    return AwsBackend.open(AwsConfig.parse(uri), auth, Clock.systemUTC());
   }
 }

@@ -44,7 +44,9 @@ import java.util.function.Function;
  *       variables {@code STRONGROOM_VAULT_ROLE_ID} / {@code STRONGROOM_VAULT_SECRET_ID}; {@code
  *       auth_mount} defaults to {@code approle};
  *   <li>{@code auth=kubernetes}: {@code role} (required), {@code jwt_file} (default the service
- *       account token), {@code auth_mount} (default {@code kubernetes}).
+ *       account token), {@code auth_mount} (default {@code kubernetes});
+ *   <li>{@code auth=jwt}: {@code role} and {@code jwt_file} (both required; the file is read at
+ *       every login), {@code auth_mount} (default {@code jwt}).
  * </ul>
  *
  * <p>Credentials are never taken from the URI itself: a URI with user-info is refused.
@@ -182,9 +184,21 @@ public final class VaultBackendProvider implements BackendProvider {
                 ? Path.of(params.get("jwt_file"))
                 : VaultConfig.DEFAULT_JWT_FILE);
         break;
+      case "jwt":
+        String jwtRole = params.get("role");
+        if (jwtRole == null || jwtRole.isEmpty()) {
+          throw new IllegalArgumentException("expected a role parameter for auth=jwt");
+        }
+        String jwtFile = params.get("jwt_file");
+        if (jwtFile == null || jwtFile.isEmpty()) {
+          throw new IllegalArgumentException(
+              "expected a jwt_file parameter for auth=jwt (the file holding the JWT)");
+        }
+        b.jwt(params.getOrDefault("auth_mount", "jwt"), jwtRole, Path.of(jwtFile));
+        break;
       default:
         throw new IllegalArgumentException(
-            "expected auth=token, approle or kubernetes but was " + auth);
+            "expected auth=token, approle, kubernetes or jwt but was " + auth);
     }
     return b.build();
   }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * How to reach and authenticate to a Vault or OpenBao server: address, namespace, CA file, mounts,
@@ -92,7 +93,9 @@ public final class VaultConfig {
     return transitMount;
   }
 
-  /** The authentication method: {@code token}, {@code approle} or {@code kubernetes}. */
+  /**
+   * The authentication method: {@code token}, {@code approle}, {@code kubernetes} or {@code jwt}.
+   */
   public String authMethod() {
     return authMethod;
   }
@@ -291,7 +294,25 @@ public final class VaultConfig {
 
     /** Authenticates with Kubernetes at {@code auth/MOUNT/login} as {@code role}. */
     public Builder kubernetes(String mount, String role, Path jwtFile) {
-      return auth("kubernetes", Login.kubernetes(checkMount(mount), role, jwtFile));
+      return auth("kubernetes", Login.kubernetes(checkMount(mount), checkRole(role), jwtFile));
+    }
+
+    /**
+     * Authenticates with JWT/OIDC at {@code auth/MOUNT/login} as {@code role}, with the JWT in
+     * {@code jwtFile}. The file is read again at every login, so a rotated projected or CI token is
+     * picked up.
+     */
+    public Builder jwt(String mount, String role, Path jwtFile) {
+      return auth("jwt", Login.jwt(checkMount(mount), checkRole(role), jwtFile));
+    }
+
+    /**
+     * Authenticates with JWT/OIDC at {@code auth/MOUNT/login} as {@code role}, with a JWT that
+     * {@code jwt} supplies at every login. The configuration closes each value after the login; the
+     * supplier must be thread-safe.
+     */
+    public Builder jwt(String mount, String role, Supplier<SecretValue> jwt) {
+      return auth("jwt", Login.jwt(checkMount(mount), checkRole(role), jwt));
     }
 
     /**
@@ -312,7 +333,7 @@ public final class VaultConfig {
       }
       if (login == null) {
         throw new IllegalStateException(
-            "expected an authentication method (token, tokenFile, appRole or kubernetes) but"
+            "expected an authentication method (token, tokenFile, appRole, kubernetes or jwt) but"
                 + " none was set");
       }
       return new VaultConfig(this);
@@ -332,9 +353,18 @@ public final class VaultConfig {
       return d;
     }
 
+    private static String checkRole(String role) {
+      Objects.requireNonNull(role, "role");
+      if (role.isEmpty()) {
+        throw new IllegalArgumentException("expected a role name but it was empty");
+      }
+      return role;
+    }
+
     private static String checkMount(String mount) {
       Objects.requireNonNull(mount, "mount");
-      if (!mount.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")) {
+      if (!mount.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
+          || mount.matches("(.*/)?\\.{1,2}(/.*)?")) {
         throw new IllegalArgumentException("expected a mount path but was '" + mount + "'");
       }
       return mount;

@@ -81,6 +81,104 @@ class VaultBackendProviderTest {
   }
 
   @Test
+  void uri_jwt_needsRoleAndFile_andDefaultsTheMount() throws Exception {
+    Path jwt = Files.writeString(dir.resolve("jwt"), "h.p.s");
+    VaultConfig config = parse("vault://h?auth=jwt&role=app&jwt_file=" + jwt, Map.of());
+    assertEquals("jwt", config.authMethod());
+    assertTrue(config.toString().contains("auth=jwt"), config.toString());
+    IllegalArgumentException noRole =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> parse("vault://h?auth=jwt&jwt_file=" + jwt, Map.of()));
+    assertTrue(noRole.getMessage().contains("role"), noRole.getMessage());
+    IllegalArgumentException noFile =
+        assertThrows(
+            IllegalArgumentException.class, () -> parse("vault://h?auth=jwt&role=a", Map.of()));
+    assertTrue(noFile.getMessage().contains("jwt_file"), noFile.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> parse("vault://h?auth=jwt&role=a&auth_mount=../x&jwt_file=" + jwt, Map.of()));
+  }
+
+  @Test
+  void jwtLogin_readsTheFileAtEveryLogin_andNamesMethodAndMountOnRefusal() throws Exception {
+    Path jwt = Files.writeString(dir.resolve("jwt"), "first.jwt.sig\n");
+    List<String> seen = new CopyOnWriteArrayList<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            String body =
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            seen.add(exchange.getRequestURI().getPath() + " " + body);
+            boolean ok = body.contains("first") || body.contains("second");
+            byte[] answer =
+                (ok
+                        ? "{\"auth\":{\"client_token\":\"t\",\"lease_duration\":60,\"renewable\":true}}"
+                        : "{\"errors\":[\"refused\"]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(ok ? 200 : 400, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(answer);
+            }
+          }
+        });
+    server.start();
+    try {
+      VaultConfig config =
+          VaultConfig.builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+              .jwt("ci/jwt", "deployer", jwt)
+              .build();
+      try (Backend backend = VaultBackendProvider.connect(config)) {
+        dev.strongroom.vault.internal.VaultHttp http =
+            ((dev.strongroom.vault.internal.VaultBackend) backend).http();
+        config.login().login(http);
+        Files.writeString(jwt, "second.jwt.sig");
+        config.login().login(http);
+        Files.writeString(jwt, "CANARY.jwt.sig");
+        dev.strongroom.exception.AccessDeniedException e =
+            assertThrows(
+                dev.strongroom.exception.AccessDeniedException.class,
+                () -> config.login().login(http));
+        assertTrue(e.getMessage().contains("jwt login refused at mount ci/jwt"), e.getMessage());
+        assertFalse(e.getMessage().contains("CANARY"), e.getMessage());
+        Files.delete(jwt);
+        dev.strongroom.exception.AccessDeniedException missing =
+            assertThrows(
+                dev.strongroom.exception.AccessDeniedException.class,
+                () -> config.login().login(http));
+        assertTrue(
+            missing.getMessage().contains("jwt login at mount ci/jwt"), missing.getMessage());
+      }
+    } finally {
+      server.stop(0);
+    }
+    assertEquals(
+        "/v1/auth/ci/jwt/login {\"role\":\"deployer\",\"jwt\":\"first.jwt.sig\"}", seen.get(0));
+    assertEquals(
+        "/v1/auth/ci/jwt/login {\"role\":\"deployer\",\"jwt\":\"second.jwt.sig\"}", seen.get(1));
+  }
+
+  @Test
+  void jwtSupplier_failureIsTypedAndNamesTheMount() {
+    VaultConfig config =
+        VaultConfig.builder(URI.create("http://127.0.0.1:9"))
+            .jwt(
+                "jwt",
+                "r",
+                () -> {
+                  throw new IllegalStateException("CANARY-supplier-detail");
+                })
+            .build();
+    dev.strongroom.exception.AccessDeniedException e =
+        assertThrows(
+            dev.strongroom.exception.AccessDeniedException.class, () -> config.login().login(null));
+    assertTrue(e.getMessage().contains("jwt login at mount jwt"), e.getMessage());
+    assertFalse(e.getMessage().contains("CANARY"), e.getMessage());
+  }
+
+  @Test
   void uri_mistakes_areRefusedWithoutCredentials() {
     Map<String, String> env = Map.of("VAULT_TOKEN", TOKEN);
     IllegalArgumentException userInfo =

@@ -1,12 +1,12 @@
 package dev.strongroom.aws.internal;
 
+import dev.strongroom.aws.AwsAuth;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.KeyEncryptionService;
 import dev.strongroom.spi.SecretStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -33,13 +33,15 @@ public final class AwsBackend implements Backend {
   private final KmsClient kmsClient;
   private final SecretsManagerStore secrets;
   private final KmsKeyService keys;
+  private final Credentials credentials;
 
-  private AwsBackend(AwsConfig config, Clock clock) {
+  private AwsBackend(AwsConfig config, AwsAuth auth, Clock clock) {
     this.http =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(2))
             .socketTimeout(Duration.ofSeconds(10))
             .build();
+    this.credentials = new Credentials(auth, config, http);
     this.secretsClient = configure(SecretsManagerClient.builder(), config).build();
     this.kmsClient = configure(KmsClient.builder(), config).build();
     this.secrets =
@@ -50,7 +52,13 @@ public final class AwsBackend implements Backend {
 
   /** Opens a backend with the given settings; time for caches comes from {@code clock}. */
   public static AwsBackend open(AwsConfig config, Clock clock) {
-    return new AwsBackend(Objects.requireNonNull(config, "config"), clock);
+    return open(config, AwsAuth.defaultChain(), clock);
+  }
+
+  /** Opens a backend that signs with the credentials {@code auth} describes. */
+  public static AwsBackend open(AwsConfig config, AwsAuth auth, Clock clock) {
+    return new AwsBackend(
+        Objects.requireNonNull(config, "config"), Objects.requireNonNull(auth, "auth"), clock);
   }
 
   /** The retry strategy both clients use. */
@@ -71,7 +79,7 @@ public final class AwsBackend implements Backend {
       B configure(B builder, AwsConfig config) {
     builder
         .httpClient(http)
-        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+        .credentialsProvider(credentials.provider())
         .overrideConfiguration(
             ClientOverrideConfiguration.builder()
                 .retryStrategy(retryStrategy(config.maxAttempts()))
@@ -97,6 +105,7 @@ public final class AwsBackend implements Backend {
     try {
       secretsClient.close();
       kmsClient.close();
+      credentials.close();
     } finally {
       http.close();
     }

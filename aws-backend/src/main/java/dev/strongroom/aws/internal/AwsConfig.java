@@ -42,7 +42,11 @@ public record AwsConfig(
           "secretPrefix",
           "recoveryWindowDays",
           "maxAttempts",
-          "timeoutSeconds");
+          "timeoutSeconds",
+          "webIdentityRoleArn",
+          "webIdentityTokenFile",
+          "assumeRoleArn",
+          "roleSessionName");
 
   /** Checks the fields. */
   public AwsConfig {
@@ -81,6 +85,54 @@ public record AwsConfig(
    * @throws IllegalArgumentException naming the problem, never a parameter value
    */
   public static AwsConfig parse(URI uri) {
+    Map<String, String> params = params(uri);
+    try {
+      return new AwsConfig(
+          params.get("region"),
+          params.containsKey("endpoint") ? endpoint(params.get("endpoint")) : null,
+          params.getOrDefault("kmsKey", "alias/strongroom"),
+          params.getOrDefault("secretPrefix", ""),
+          integer(params, "recoveryWindowDays", 30),
+          integer(params, "maxAttempts", 4),
+          Duration.ofSeconds(integer(params, "timeoutSeconds", 30)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid aws: URI: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The credentials an {@code aws:} URI asks for: {@code webIdentityRoleArn} with {@code
+   * webIdentityTokenFile} (both or neither), then optionally {@code assumeRoleArn}, and {@code
+   * roleSessionName}; without them the SDK's default chain.
+   *
+   * @throws IllegalArgumentException naming the problem, never a parameter value
+   */
+  public static dev.strongroom.aws.AwsAuth parseAuth(URI uri) {
+    Map<String, String> params = params(uri);
+    try {
+      String role = params.get("webIdentityRoleArn");
+      String file = params.get("webIdentityTokenFile");
+      if ((role == null) != (file == null)) {
+        throw new IllegalArgumentException(
+            "expected webIdentityRoleArn and webIdentityTokenFile together");
+      }
+      dev.strongroom.aws.AwsAuth auth =
+          role == null
+              ? dev.strongroom.aws.AwsAuth.defaultChain()
+              : dev.strongroom.aws.AwsAuth.webIdentity(role, java.nio.file.Path.of(file));
+      if (params.containsKey("assumeRoleArn")) {
+        auth = auth.thenAssumeRole(params.get("assumeRoleArn"));
+      }
+      if (params.containsKey("roleSessionName")) {
+        auth = auth.sessionName(params.get("roleSessionName"));
+      }
+      return auth;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid aws: URI: " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, String> params(URI uri) {
     Objects.requireNonNull(uri, "uri");
     if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
       throw new IllegalArgumentException(
@@ -100,19 +152,7 @@ public record AwsConfig(
       throw new IllegalArgumentException(
           "expected aws:?param=value..., with no host or path, but the URI had a path or host");
     }
-    Map<String, String> params = q < 0 ? Map.of() : query(rest.substring(q + 1));
-    try {
-      return new AwsConfig(
-          params.get("region"),
-          params.containsKey("endpoint") ? endpoint(params.get("endpoint")) : null,
-          params.getOrDefault("kmsKey", "alias/strongroom"),
-          params.getOrDefault("secretPrefix", ""),
-          integer(params, "recoveryWindowDays", 30),
-          integer(params, "maxAttempts", 4),
-          Duration.ofSeconds(integer(params, "timeoutSeconds", 30)));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid aws: URI: " + e.getMessage(), e);
-    }
+    return q < 0 ? Map.of() : query(rest.substring(q + 1));
   }
 
   private static Map<String, String> query(String raw) {

@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * A way to obtain a Vault token: a given token, a token file (re-read on every login, as Vault
- * Agent rewrites it), AppRole or Kubernetes. Implementations are immutable and thread-safe.
+ * Agent rewrites it), AppRole, Kubernetes or JWT/OIDC. Implementations are immutable and
+ * thread-safe.
  */
 public interface Login {
 
@@ -37,7 +39,10 @@ public interface Login {
   /** Whether logging in again can yield a different token. */
   boolean canRelogin();
 
-  /** The method's name for messages: {@code token}, {@code approle}, {@code kubernetes}. */
+  /**
+   * The method's name for messages: {@code token}, {@code approle}, {@code kubernetes}, {@code
+   * jwt}.
+   */
   String method();
 
   /** A fixed token; its TTL is looked up with {@code auth/token/lookup-self}. */
@@ -93,7 +98,7 @@ public interface Login {
         ObjectNode body = VaultHttp.object();
         body.put("role_id", roleId.copyUtf8String());
         body.put("secret_id", secretId.copyUtf8String());
-        return post(http, "auth/" + mount + "/login", body, "approle");
+        return post(http, mount, body, "approle");
       }
 
       @Override
@@ -109,21 +114,66 @@ public interface Login {
   }
 
   /**
-   * Kubernetes login at {@code auth/MOUNT/login} with the service account JWT in {@code jwtFile}.
+   * Kubernetes login at {@code auth/MOUNT/login} with the service account JWT in {@code jwtFile},
+   * read again at every login (projected tokens rotate).
    */
   static Login kubernetes(String mount, String role, Path jwtFile) {
+    Objects.requireNonNull(jwtFile, "jwtFile");
+    return roleJwt("kubernetes", mount, role, () -> readSecretFile(jwtFile));
+  }
+
+  /**
+   * JWT/OIDC login at {@code auth/MOUNT/login} as {@code role} with the JWT in {@code jwtFile},
+   * read again at every login (projected and CI tokens rotate).
+   */
+  static Login jwt(String mount, String role, Path jwtFile) {
+    Objects.requireNonNull(jwtFile, "jwtFile");
+    return roleJwt("jwt", mount, role, () -> readSecretFile(jwtFile));
+  }
+
+  /**
+   * JWT/OIDC login at {@code auth/MOUNT/login} as {@code role} with a JWT from {@code jwt}, called
+   * at every login; the value it returns is closed after use.
+   */
+  static Login jwt(String mount, String role, Supplier<SecretValue> jwt) {
+    return roleJwt("jwt", mount, role, jwt);
+  }
+
+  private static Login roleJwt(
+      String method, String mount, String role, Supplier<SecretValue> source) {
     Objects.requireNonNull(mount, "mount");
     Objects.requireNonNull(role, "role");
-    Objects.requireNonNull(jwtFile, "jwtFile");
+    Objects.requireNonNull(source, "jwt");
     return new Login() {
       @Override
       public Grant login(VaultHttp http) {
         ObjectNode body = VaultHttp.object();
         body.put("role", role);
-        try (SecretValue jwt = readSecretFile(jwtFile)) {
+        SecretValue jwt;
+        try {
+          jwt = source.get();
+        } catch (AccessDeniedException e) {
+          throw new AccessDeniedException(
+              "vault " + method + " login at mount " + mount + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+          throw new AccessDeniedException(
+              "vault "
+                  + method
+                  + " login at mount "
+                  + mount
+                  + ": the JWT supplier failed ("
+                  + e.getClass().getSimpleName()
+                  + ")",
+              e);
+        }
+        if (jwt == null) {
+          throw new AccessDeniedException(
+              "vault " + method + " login at mount " + mount + ": the JWT supplier returned null");
+        }
+        try (jwt) {
           body.put("jwt", jwt.copyUtf8String());
         }
-        return post(http, "auth/" + mount + "/login", body, "kubernetes");
+        return post(http, mount, body, method);
       }
 
       @Override
@@ -133,19 +183,21 @@ public interface Login {
 
       @Override
       public String method() {
-        return "kubernetes";
+        return method;
       }
     };
   }
 
-  private static Grant post(VaultHttp http, String path, ObjectNode body, String method) {
-    VaultHttp.Response response = http.exchange("POST", path, body, null);
+  private static Grant post(VaultHttp http, String mount, ObjectNode body, String method) {
+    VaultHttp.Response response = http.exchange("POST", "auth/" + mount + "/login", body, null);
     JsonNode auth = response.body().path("auth");
     if (!response.ok() || !auth.path("client_token").isTextual()) {
       throw new AccessDeniedException(
           "vault "
               + method
-              + " login refused: HTTP "
+              + " login refused at mount "
+              + mount
+              + ": HTTP "
               + response.status()
               + " with "
               + response.errorCount()
