@@ -34,6 +34,9 @@ public final class FileLeases {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int FORMAT = 1;
 
+  /** The largest lease file read, in bytes. */
+  static final int MAX_LEASE = 64 * 1024;
+
   /**
    * One lease record. Not secret. Immutable.
    *
@@ -177,6 +180,7 @@ public final class FileLeases {
   /** Every recorded lease, oldest first. A corrupt record fails the listing, naming its file. */
   public List<Lease> list() {
     List<Lease> out = new ArrayList<>();
+    AtomicFiles.refuseLink(dir);
     if (!Files.isDirectory(dir)) {
       return out;
     }
@@ -219,7 +223,7 @@ public final class FileLeases {
   private static Lease load(Path file) {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = AtomicFiles.readOrThrow(file, MAX_LEASE);
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
@@ -243,7 +247,8 @@ public final class FileLeases {
       if (e instanceof StrongroomException) {
         throw (StrongroomException) e;
       }
-      throw corrupt(file, e);
+      // the parser's message may quote the file's text: keep only its class
+      throw corrupt(file, new StrongroomException(e.getClass().getSimpleName()));
     }
   }
 

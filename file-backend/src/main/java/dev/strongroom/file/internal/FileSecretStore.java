@@ -17,6 +17,7 @@ import dev.strongroom.spi.WriteRequest;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -46,6 +47,12 @@ final class FileSecretStore implements SecretStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileSecretStore.class);
   static final String CONTEXT_SECRET = "strongroom.secret";
   static final String CONTEXT_VERSION = "strongroom.version";
+
+  /**
+   * The largest secret file read or written, in bytes (32 MiB): a larger file is refused before
+   * anything is allocated, and a write that would make one is refused.
+   */
+  static final int MAX_RECORD = 32 * 1024 * 1024;
 
   private final Path root;
   private final Path dir;
@@ -130,7 +137,7 @@ final class FileSecretStore implements SecretStore {
               base.append(
                   new SecretRecord.Version(number, clock.instant(), java.util.Set.of(), sealed),
                   request.stage());
-          AtomicFiles.write(file, updated.toJson());
+          store(file, updated);
           LOG.debug("wrote version {} of secret {}", number, name);
           return updated.version(number).orElseThrow().toSpi(name);
         });
@@ -140,6 +147,7 @@ final class FileSecretStore implements SecretStore {
   public List<String> list(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
     List<String> names = new ArrayList<>();
+    AtomicFiles.refuseLink(dir);
     if (!Files.isDirectory(dir)) {
       return names;
     }
@@ -223,10 +231,14 @@ final class FileSecretStore implements SecretStore {
       }
     }
     if (versions.isEmpty()) {
+      // the record is not parsed: a corrupt (or linked) record can be destroyed too
       lock.run(
           () -> {
-            existing(name);
-            AtomicFiles.delete(file(name));
+            Path file = file(name);
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+              throw new NotFoundException("no such secret: " + name);
+            }
+            AtomicFiles.delete(file);
             LOG.debug("destroyed secret {}", name);
           });
       return;
@@ -249,7 +261,7 @@ final class FileSecretStore implements SecretStore {
     return lock.call(
         () -> {
           SecretRecord updated = change.apply(existing(name));
-          AtomicFiles.write(file(name), updated.toJson());
+          store(file(name), updated);
           return updated;
         });
   }
@@ -267,13 +279,26 @@ final class FileSecretStore implements SecretStore {
     Path file = file(name);
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = AtomicFiles.readOrThrow(file, MAX_RECORD);
     } catch (java.nio.file.NoSuchFileException e) {
       return null;
     } catch (IOException e) {
       throw AtomicFiles.failure("cannot read", file, e);
     }
     return SecretRecord.parse(file, name, bytes);
+  }
+
+  private static void store(Path file, SecretRecord record) {
+    byte[] json = record.toJson();
+    if (json.length > MAX_RECORD) {
+      throw new IllegalArgumentException(
+          "expected the secret file to stay within "
+              + MAX_RECORD
+              + " bytes but it would be "
+              + json.length
+              + " (destroy old versions first)");
+    }
+    AtomicFiles.write(file, json);
   }
 
   private Path file(String name) {

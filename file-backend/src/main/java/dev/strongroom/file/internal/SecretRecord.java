@@ -201,7 +201,8 @@ final class SecretRecord {
       if (e instanceof StrongroomException) {
         throw (StrongroomException) e;
       }
-      throw corrupt(file, e);
+      // the parser's message may quote the file's text: keep only its class
+      throw corrupt(file, new StrongroomException(e.getClass().getSimpleName()));
     }
   }
 

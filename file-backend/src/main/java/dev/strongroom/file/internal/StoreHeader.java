@@ -175,18 +175,42 @@ final class StoreHeader {
       if (!"argon2id".equals(algorithm) || k.path("version").asInt() != 19) {
         throw corrupt(file, null);
       }
-      KdfParams params =
-          new KdfParams(
-              k.path("memoryKiB").asInt(),
-              k.path("iterations").asInt(),
-              k.path("parallelism").asInt());
+      if (!k.path("memoryKiB").isInt()
+          || !k.path("iterations").isInt()
+          || !k.path("parallelism").isInt()) {
+        throw new StrongroomException(
+            "store header " + file + " has Argon2id parameters that are not 32-bit integers");
+      }
+      KdfParams params;
+      try {
+        params =
+            new KdfParams(
+                k.path("memoryKiB").intValue(),
+                k.path("iterations").intValue(),
+                k.path("parallelism").intValue());
+      } catch (IllegalArgumentException e) {
+        throw new StrongroomException(
+            "store header " + file + " has Argon2id parameters out of bounds: " + e.getMessage());
+      }
+      long heap = Runtime.getRuntime().maxMemory();
+      if (params.memoryKiB() * 1024L > heap / 2) {
+        throw new StrongroomException(
+            "store header "
+                + file
+                + " asks for "
+                + params.memoryKiB()
+                + " KiB of Argon2id memory, more than half this JVM's heap ("
+                + heap / 1024
+                + " KiB)");
+      }
       byte[] salt = Base64.getDecoder().decode(k.path("salt").asText());
       if (salt.length < 16) {
         throw corrupt(file, null);
       }
       return new StoreHeader(params, salt, verifier);
     } catch (IOException | IllegalArgumentException e) {
-      throw corrupt(file, e);
+      // the parser's message may quote the file's text: keep only its class
+      throw corrupt(file, new StrongroomException(e.getClass().getSimpleName()));
     }
   }
 
