@@ -191,4 +191,40 @@ class FileStoreCliIT {
     ok("again", "put", "a");
     assertEquals("again", ok("", "get", "a").out());
   }
+
+  @Test
+  void editedAndRolledBackRecords_areTypedErrors_andDoctorListsThem() throws Exception {
+    ok("", "init");
+    ok("v1", "put", "db");
+    Path db = store.resolve("secrets").resolve("db.json");
+    byte[] old = Files.readAllBytes(db);
+    ok("v2", "put", "db");
+    ok("x", "put", "gone");
+    ok("", "delete", "gone");
+    ok("y", "put", "fine");
+    assertTrue(ok("", "doctor").out().contains("store OK"));
+
+    Files.write(db, old); // an older genuine copy: CURRENT back to v1
+    Path gone = store.resolve("secrets").resolve("gone.json");
+    Files.writeString(
+        gone, Files.readString(gone).replace("\"deleted\" : true", "\"deleted\" : false"));
+    Result get = run("", "get", "db");
+    assertEquals(Main.FAILED, get.exit(), get.err());
+    assertTrue(get.err().contains("older copy"), get.err());
+    Result undeleted = run("", "get", "gone");
+    assertEquals(Main.FAILED, undeleted.exit(), undeleted.err());
+    assertTrue(undeleted.err().contains("integrity"), undeleted.err());
+
+    Result doctor = run("", "doctor");
+    assertEquals(Main.FAILED, doctor.exit(), doctor.err());
+    List<String> failed = doctor.out().lines().filter(l -> l.startsWith("FAILED ")).toList();
+    assertEquals(2, failed.size(), doctor.out());
+    assertTrue(failed.get(0).startsWith("FAILED db: "), doctor.out());
+    assertTrue(failed.get(1).startsWith("FAILED gone: "), doctor.out());
+    assertEquals("y", ok("", "get", "fine").out());
+
+    ok("", "destroy", "db", "--all");
+    ok("", "destroy", "gone", "--all");
+    assertTrue(ok("", "doctor").out().contains("store OK"));
+  }
 }
