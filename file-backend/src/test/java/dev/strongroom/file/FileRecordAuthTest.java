@@ -184,4 +184,58 @@ class FileRecordAuthTest {
     assertEquals(List.of(), backend.verifyRecords());
     assertEquals("2", get("a"));
   }
+
+  private static dev.strongroom.file.internal.FileLeases.Lease lease(String id) {
+    Instant t0 = Instant.parse("2030-01-01T00:00:00Z");
+    return new dev.strongroom.file.internal.FileLeases.Lease(
+        id,
+        "db",
+        1,
+        t0,
+        java.time.Duration.ofMinutes(15),
+        java.time.Duration.ofHours(1),
+        t0.plus(java.time.Duration.ofMinutes(15)),
+        false);
+  }
+
+  @Test
+  void editedLease_unRevoke_isATypedIntegrityError() throws Exception {
+    var leases = backend.leaseRecords();
+    leases.issue(lease("l1"));
+    leases.revoke("l1");
+    Path file = root().resolve("leases").resolve("l1.json");
+    String json = Files.readString(file);
+    Files.writeString(file, json.replace("\"revoked\" : true", "\"revoked\" : false"));
+    assertThrows(TamperedException.class, () -> leases.find("l1"));
+    assertEquals(1, backend.verifyRecords().size());
+    assertTrue(backend.verifyRecords().get(0).startsWith("lease l1: "));
+  }
+
+  @Test
+  void olderCopyOfALease_unRevoke_isDetectedAsRollback() throws Exception {
+    var leases = backend.leaseRecords();
+    leases.issue(lease("l1"));
+    Path file = root().resolve("leases").resolve("l1.json");
+    byte[] active = Files.readAllBytes(file);
+    leases.revoke("l1");
+    Files.write(file, active);
+    TamperedException e = assertThrows(TamperedException.class, () -> leases.find("l1"));
+    assertTrue(e.getMessage().contains("older copy"), e.getMessage());
+    assertThrows(TamperedException.class, leases::list);
+  }
+
+  @Test
+  void untouchedLeases_verifyClean_acrossOpens() throws Exception {
+    var leases = backend.leaseRecords();
+    leases.issue(lease("l1"));
+    leases.issue(lease("l2"));
+    leases.renew("l1", Instant.parse("2030-01-01T00:10:00Z"));
+    leases.revoke("l2");
+    assertEquals(List.of(), backend.verifyRecords());
+    backend.close();
+    backend = TestStores.open(root());
+    assertEquals(2, backend.leaseRecords().list().size());
+    assertTrue(backend.leaseRecords().find("l2").orElseThrow().revoked());
+    assertEquals(List.of(), backend.verifyRecords());
+  }
 }

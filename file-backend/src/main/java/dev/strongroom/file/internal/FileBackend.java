@@ -98,7 +98,7 @@ public final class FileBackend implements Backend {
     this.lock = lock;
     this.auth = authenticated ? new RecordAuth(masterKey) : null;
     this.manifest = authenticated ? new Manifest(root, auth) : null;
-    this.leases = new FileLeases(root, lock);
+    this.leases = new FileLeases(root, lock, auth, manifest);
     this.keyring = new FileKeyring(root, masterKey, lock);
     this.secrets =
         new FileSecretStore(
@@ -111,12 +111,14 @@ public final class FileBackend implements Backend {
   }
 
   /**
-   * Checks every secret record (MAC, generation against the manifest, presence; values are not
-   * decrypted) and returns one line per failing record, empty if all pass. A legacy store (format
-   * 1, unauthenticated records) only reports records that do not parse.
+   * Checks every secret and lease record (MAC, generation against the manifest, presence; values
+   * are not decrypted) and returns one line per failing record, empty if all pass. A legacy store
+   * (format 1, unauthenticated records) only reports records that do not parse.
    */
   public List<String> verifyRecords() {
-    return secrets.verifyAll();
+    List<String> problems = new java.util.ArrayList<>(secrets.verifyAll());
+    problems.addAll(leases.verifyAll());
+    return List.copyOf(problems);
   }
 
   /** Whether this store's records and manifest are authenticated (format 2). */

@@ -111,7 +111,9 @@ final class FileSecretStore implements SecretStore {
           .entries()
           .forEach(
               (name, entry) -> {
-                if (entry.live() && !seen.contains(name)) {
+                if (entry.live()
+                    && !name.startsWith(FileLeases.MANIFEST_PREFIX)
+                    && !seen.contains(name)) {
                   problems.add(
                       name
                           + ": the record file is missing but the manifest holds generation "

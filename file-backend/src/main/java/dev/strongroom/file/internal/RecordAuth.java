@@ -29,6 +29,8 @@ final class RecordAuth {
   static final String LABEL = "strongroom record mac v1";
   private static final byte[] RECORD_DOMAIN =
       "strongroom secret record v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LEASE_DOMAIN =
+      "strongroom lease record v1".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MANIFEST_DOMAIN =
       "strongroom manifest v1".getBytes(StandardCharsets.US_ASCII);
 
@@ -70,6 +72,30 @@ final class RecordAuth {
           writeBytes(out, v.sealed());
         }
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return mac(bytes.toByteArray());
+  }
+
+  /** A lease record's tag: every field, the id bound in, and the generation. */
+  byte[] leaseTag(FileLeases.Lease lease, long generation) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writeBytes(out, LEASE_DOMAIN);
+      writeBytes(out, lease.id().getBytes(StandardCharsets.UTF_8));
+      writeBytes(out, lease.secret().getBytes(StandardCharsets.UTF_8));
+      out.writeLong(lease.version());
+      out.writeLong(lease.issued().getEpochSecond());
+      out.writeInt(lease.issued().getNano());
+      out.writeLong(lease.ttl().getSeconds());
+      out.writeInt(lease.ttl().getNano());
+      out.writeLong(lease.maxTtl().getSeconds());
+      out.writeInt(lease.maxTtl().getNano());
+      out.writeLong(lease.expires().getEpochSecond());
+      out.writeInt(lease.expires().getNano());
+      out.writeBoolean(lease.revoked());
+      out.writeLong(generation);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
