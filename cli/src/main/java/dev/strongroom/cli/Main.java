@@ -127,7 +127,8 @@ public final class Main {
         EnvCommands.ScanEnv.class,
         LeaseCommands.class,
         ApiKeyCommands.class,
-        AuditCommands.class
+        AuditCommands.class,
+        DoctorCommand.class
       })
   static final class Root implements Runnable {
     @Option(

@@ -108,7 +108,8 @@ final class RoomContext implements AutoCloseable {
           FileBackend.open(
               file.path(),
               credentials,
-              new FileBackend.Options(true, FileBackend.Options.openOrCreate().kdf(), clock));
+              new FileBackend.Options(
+                  true, FileBackend.Options.openOrCreate().kdf(), clock, file.trustPermissions()));
     } finally {
       credentials.wipe();
     }
@@ -147,7 +148,11 @@ final class RoomContext implements AutoCloseable {
               FileBackend.open(
                   file.path(),
                   credentials,
-                  new FileBackend.Options(false, FileBackend.Options.openExisting().kdf(), clock));
+                  new FileBackend.Options(
+                      false,
+                      FileBackend.Options.openExisting().kdf(),
+                      clock,
+                      file.trustPermissions()));
         } finally {
           credentials.wipe();
         }

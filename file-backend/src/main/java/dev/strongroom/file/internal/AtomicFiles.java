@@ -4,25 +4,35 @@ import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
+import dev.strongroom.exception.TamperedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
  * Crash-safe file operations: a write goes to a temp file in the same folder, is forced to disk,
  * renamed over the target atomically, and then the folder is forced, so after a crash the target
  * holds either the old or the new bytes, never a mix. Files are created 0600 and folders 0700 on
- * POSIX file systems. Stateless and thread-safe; callers serialise writers to one file.
+ * POSIX file systems. No symbolic link is followed: a file is opened with {@link
+ * LinkOption#NOFOLLOW_LINKS} ({@code O_NOFOLLOW}), a folder is checked with {@code lstat} before it
+ * is written to, and a link found either way is a {@link TamperedException}. Reads are bounded: the
+ * size is checked on the open channel before anything is allocated. Stateless and thread-safe;
+ * callers serialise writers to one file.
  */
 public final class AtomicFiles {
   /** Prefix of temp files; leftovers are removed when a store opens. */
@@ -40,6 +50,7 @@ public final class AtomicFiles {
   /** Replaces {@code target} with {@code bytes} atomically and durably. */
   public static void write(Path target, byte[] bytes) {
     Path dir = target.toAbsolutePath().getParent();
+    refuseLink(dir);
     Path tmp = null;
     try {
       tmp = Files.createTempFile(dir, TEMP_PREFIX, TEMP_SUFFIX, fileAttributes(dir));
@@ -68,6 +79,7 @@ public final class AtomicFiles {
 
   /** Deletes {@code target} durably; deleting a missing file does nothing. */
   public static void delete(Path target) {
+    refuseLink(target.toAbsolutePath().getParent());
     try {
       if (Files.deleteIfExists(target)) {
         forceDirectory(target.toAbsolutePath().getParent());
@@ -77,17 +89,74 @@ public final class AtomicFiles {
     }
   }
 
-  /** Reads a whole file. */
-  public static byte[] read(Path file) {
+  /**
+   * Reads a whole regular file of at most {@code max} bytes, never through a link.
+   *
+   * @throws NotFoundException if it does not exist
+   * @throws TamperedException if it or its folder is a symbolic link
+   * @throws StrongroomException if it is not a regular file or is larger than {@code max}
+   */
+  public static byte[] read(Path file, long max) {
     try {
-      return Files.readAllBytes(file);
+      return readOrThrow(file, max);
     } catch (IOException e) {
       throw failure("cannot read", file, e);
     }
   }
 
-  /** Creates {@code dir} and its missing parents owner-only. */
+  /** Like {@link #read(Path, long)} but a missing file is a {@link NoSuchFileException}. */
+  static byte[] readOrThrow(Path file, long max) throws IOException {
+    refuseLink(file.toAbsolutePath().getParent());
+    BasicFileAttributes attributes =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (attributes.isSymbolicLink()) {
+      throw linked(file);
+    }
+    if (!attributes.isRegularFile()) {
+      throw new StrongroomException("expected a regular file but " + file + " is not one");
+    }
+    try (SeekableByteChannel channel =
+        Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+      long size = channel.size();
+      if (size > max) {
+        throw new StrongroomException(
+            file + " is too large (" + size + " bytes; at most " + max + " are read)");
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) size);
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // fill
+      }
+      return buffer.hasRemaining()
+          ? Arrays.copyOf(buffer.array(), buffer.position())
+          : buffer.array();
+    } catch (FileSystemException e) {
+      if (!(e instanceof NoSuchFileException) && Files.isSymbolicLink(file)) {
+        throw linked(file); // replaced by a link between the check and the open
+      }
+      throw e;
+    }
+  }
+
+  /** Refuses {@code path} if it is a symbolic link. */
+  static void refuseLink(Path path) {
+    if (path != null && Files.isSymbolicLink(path)) {
+      throw linked(path);
+    }
+  }
+
+  static TamperedException linked(Path path) {
+    return new TamperedException(
+        path
+            + " is a symbolic link; a strongroom store follows no links (remove it, or restore"
+            + " the real file from a backup)");
+  }
+
+  /**
+   * Creates {@code dir} and its missing parents owner-only; an existing {@code dir} may not be a
+   * link.
+   */
   public static void createDirectories(Path dir) {
+    refuseLink(dir);
     try {
       if (isPosix(dir.toAbsolutePath().getRoot())) {
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
@@ -99,21 +168,11 @@ public final class AtomicFiles {
     }
   }
 
-  /** Makes an existing folder owner-only, where the file system has POSIX permissions. */
-  public static void restrictDirectory(Path dir) {
-    try {
-      if (isPosix(dir)) {
-        Files.setPosixFilePermissions(dir, OWNER_DIR);
-      }
-    } catch (IOException e) {
-      throw failure("cannot restrict permissions of", dir, e);
-    }
-  }
-
   /** Removes temp files a crashed writer left in {@code dir}; the caller holds the store lock. */
   static int removeLeftovers(Path dir) {
     int removed = 0;
-    if (!Files.isDirectory(dir)) {
+    refuseLink(dir);
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return 0;
     }
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {

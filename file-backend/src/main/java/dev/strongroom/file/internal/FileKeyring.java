@@ -34,6 +34,9 @@ import java.util.function.Function;
 public final class FileKeyring implements KeyEncryptionService {
   static final String REF_PREFIX = "file:";
 
+  /** The largest keyset file read, in bytes. */
+  static final int MAX_KEYSET = 1024 * 1024;
+
   private record Loaded(LocalKeyring keyring, Map<String, String> fingerprint) {}
 
   private final Path root;
@@ -95,7 +98,7 @@ public final class FileKeyring implements KeyEncryptionService {
     Path file = FileLayout.keyFile(root, keyName);
     return mutate(
         k -> {
-          if (Files.exists(file)) {
+          if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new ConflictException("key already exists: " + keyName);
           }
           return k.createKey(keyName);
@@ -166,7 +169,7 @@ public final class FileKeyring implements KeyEncryptionService {
       Map<String, byte[]> blobs = new TreeMap<>();
       for (String name : before.keySet()) {
         Path file = FileLayout.keyFile(root, name);
-        byte[] blob = AtomicFiles.read(file);
+        byte[] blob = AtomicFiles.read(file, MAX_KEYSET);
         try {
           LocalKeyring.persistent(REF_PREFIX, Map.of(name, blob), masterKey, (n, b) -> {});
         } catch (InvalidCiphertextException | IllegalArgumentException e) {
@@ -201,6 +204,7 @@ public final class FileKeyring implements KeyEncryptionService {
 
   private Map<String, String> fingerprint() {
     Map<String, String> out = new TreeMap<>();
+    AtomicFiles.refuseLink(keysDir);
     if (!Files.isDirectory(keysDir)) {
       return out;
     }
@@ -212,7 +216,12 @@ public final class FileKeyring implements KeyEncryptionService {
           continue;
         }
         try {
-          BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+          BasicFileAttributes a =
+              Files.readAttributes(
+                  file, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          if (a.isSymbolicLink()) {
+            throw AtomicFiles.linked(file);
+          }
           out.put(
               fileName.substring(0, fileName.length() - FileLayout.KEYSET_SUFFIX.length()),
               a.fileKey() + "/" + a.size() + "/" + a.lastModifiedTime());

@@ -10,9 +10,11 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * ROOT/strongroom.json         format, key-derivation parameters and salt, master-key verifier
+ * ROOT/manifest.json          format 2: each record's latest generation, HMACed (see Manifest)
  * ROOT/.lock                   inter-process writer lock (empty)
  * ROOT/keys/NAME.keyset        one Tink keyset per KEK, encrypted under the master key
- * ROOT/secrets/ENCODED.json    one file per secret: versions and stages in clear, values sealed
+ * ROOT/secrets/ENCODED.json    one file per secret: versions and stages in clear (HMACed in
+ *                              format 2), values sealed
  * ROOT/leases/ENCODED.json     one file per lease the library issued: times and state, no value
  * ROOT/audit.jsonl             the hash-chained audit log (chain key derived from the master key)
  * </pre>

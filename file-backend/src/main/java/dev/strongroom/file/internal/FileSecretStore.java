@@ -8,6 +8,7 @@ import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
+import dev.strongroom.exception.TamperedException;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -17,6 +18,7 @@ import dev.strongroom.spi.WriteRequest;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,18 +49,80 @@ final class FileSecretStore implements SecretStore {
   static final String CONTEXT_SECRET = "strongroom.secret";
   static final String CONTEXT_VERSION = "strongroom.version";
 
+  /**
+   * The largest secret file read or written, in bytes (32 MiB): a larger file is refused before
+   * anything is allocated, and a write that would make one is refused.
+   */
+  static final int MAX_RECORD = 32 * 1024 * 1024;
+
   private final Path root;
   private final Path dir;
   private final Envelope envelope;
   private final StoreLock lock;
   private final Clock clock;
+  private final RecordAuth auth; // null: a legacy store, records unauthenticated
+  private final Manifest manifest; // null with auth
 
-  FileSecretStore(Path root, Envelope envelope, StoreLock lock, Clock clock) {
+  FileSecretStore(
+      Path root,
+      Envelope envelope,
+      StoreLock lock,
+      Clock clock,
+      RecordAuth auth,
+      Manifest manifest) {
     this.root = root;
     this.dir = root.resolve(FileLayout.SECRETS);
     this.envelope = envelope;
     this.lock = lock;
     this.clock = clock;
+    this.auth = auth;
+    this.manifest = manifest;
+  }
+
+  /**
+   * Checks every record: each file under {@code secrets/} is read and (in an authenticated store)
+   * its MAC and generation are checked against the manifest, and every name the manifest holds as
+   * live must have a file. Values are not decrypted.
+   *
+   * @return one line per failing record: its name (or file) and what is wrong; empty if all pass
+   */
+  List<String> verifyAll() {
+    List<String> problems = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.TreeSet<>();
+    AtomicFiles.refuseLink(dir);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        String name = FileLayout.secretName(file.getFileName().toString());
+        if (name == null) {
+          continue;
+        }
+        seen.add(name);
+        try {
+          load(name);
+        } catch (StrongroomException e) {
+          problems.add(name + ": " + e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw AtomicFiles.failure("cannot list", dir, e);
+    }
+    if (manifest != null) {
+      manifest
+          .entries()
+          .forEach(
+              (name, entry) -> {
+                if (entry.live()
+                    && !name.startsWith(FileLeases.MANIFEST_PREFIX)
+                    && !seen.contains(name)) {
+                  problems.add(
+                      name
+                          + ": the record file is missing but the manifest holds generation "
+                          + entry.generation());
+                }
+              });
+    }
+    problems.sort(null);
+    return problems;
   }
 
   @Override
@@ -130,7 +194,7 @@ final class FileSecretStore implements SecretStore {
               base.append(
                   new SecretRecord.Version(number, clock.instant(), java.util.Set.of(), sealed),
                   request.stage());
-          AtomicFiles.write(file, updated.toJson());
+          store(file, updated);
           LOG.debug("wrote version {} of secret {}", number, name);
           return updated.version(number).orElseThrow().toSpi(name);
         });
@@ -140,6 +204,7 @@ final class FileSecretStore implements SecretStore {
   public List<String> list(String prefix) {
     Objects.requireNonNull(prefix, "prefix");
     List<String> names = new ArrayList<>();
+    AtomicFiles.refuseLink(dir);
     if (!Files.isDirectory(dir)) {
       return names;
     }
@@ -223,10 +288,21 @@ final class FileSecretStore implements SecretStore {
       }
     }
     if (versions.isEmpty()) {
+      // the record is not parsed: a corrupt (or linked) record can be destroyed too
       lock.run(
           () -> {
-            existing(name);
-            AtomicFiles.delete(file(name));
+            Path file = file(name);
+            boolean present = Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+            Manifest.Entry entry = manifest == null ? null : manifest.get(name);
+            if (!present && (entry == null || !entry.live())) {
+              throw new NotFoundException("no such secret: " + name);
+            }
+            if (manifest != null) {
+              // tombstone first: a crash before the delete leaves a file that reads as destroyed
+              long last = entry == null ? 0 : entry.generation();
+              manifest.put(name, new Manifest.Entry(last + 1, false));
+            }
+            AtomicFiles.delete(file);
             LOG.debug("destroyed secret {}", name);
           });
       return;
@@ -249,7 +325,7 @@ final class FileSecretStore implements SecretStore {
     return lock.call(
         () -> {
           SecretRecord updated = change.apply(existing(name));
-          AtomicFiles.write(file(name), updated.toJson());
+          store(file(name), updated);
           return updated;
         });
   }
@@ -262,18 +338,93 @@ final class FileSecretStore implements SecretStore {
     return record;
   }
 
-  /** The record of {@code name}, or null if it has no file. */
+  /**
+   * The record of {@code name}, or null if it has no file (or, in an authenticated store, its file
+   * is a copy the manifest holds as destroyed). Readers take no lock, so the manifest entry is read
+   * before the record: a writer replaces the record before the manifest, and tombstones the
+   * manifest before deleting a record, so a record read after its entry is never older than the
+   * entry unless someone rolled it back. An anomaly is read once more before it is reported, in
+   * case a writer finished in between.
+   */
   private SecretRecord load(String name) {
     Path file = file(name);
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (java.nio.file.NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      throw AtomicFiles.failure("cannot read", file, e);
+    for (int attempt = 0; ; attempt++) {
+      boolean last = attempt >= 2;
+      Manifest.Entry entry = manifest == null ? null : manifest.get(name);
+      byte[] bytes;
+      try {
+        bytes = AtomicFiles.readOrThrow(file, MAX_RECORD);
+      } catch (java.nio.file.NoSuchFileException e) {
+        if (entry != null && entry.live()) {
+          if (!last) {
+            continue;
+          }
+          throw new TamperedException(
+              "secret file "
+                  + file
+                  + " is missing but the store manifest holds generation "
+                  + entry.generation()
+                  + " of it (deleted outside strongroom?); restore it, or destroy the secret");
+        }
+        return null;
+      } catch (IOException e) {
+        throw AtomicFiles.failure("cannot read", file, e);
+      }
+      SecretRecord record = SecretRecord.parse(file, name, bytes);
+      if (auth == null) {
+        return record;
+      }
+      if (!RecordAuth.same(record.mac(), auth.recordTag(record))) {
+        throw new TamperedException(
+            "secret file "
+                + file
+                + " failed its integrity check (edited, forged, or copied from another name)");
+      }
+      if (entry != null) {
+        if (!entry.live() && record.generation() <= entry.generation()) {
+          return null; // destroyed: a copy left by a crash, or restored from a backup
+        }
+        if (entry.live() && record.generation() < entry.generation()) {
+          if (!last) {
+            continue;
+          }
+          throw new TamperedException(
+              "secret file "
+                  + file
+                  + " is an older copy of its record (generation "
+                  + record.generation()
+                  + ", the store manifest holds "
+                  + entry.generation()
+                  + "): rolled back?");
+        }
+      }
+      return record;
     }
-    return SecretRecord.parse(file, name, bytes);
+  }
+
+  private void store(Path file, SecretRecord record) {
+    byte[] json;
+    long generation = 0;
+    if (auth == null) {
+      json = record.toJson(null);
+    } else {
+      Manifest.Entry entry = manifest.get(record.name());
+      generation = Math.max(record.generation(), entry == null ? 0 : entry.generation()) + 1;
+      SecretRecord next = record.withGeneration(generation);
+      json = next.toJson(auth.recordTag(next));
+    }
+    if (json.length > MAX_RECORD) {
+      throw new IllegalArgumentException(
+          "expected the secret file to stay within "
+              + MAX_RECORD
+              + " bytes but it would be "
+              + json.length
+              + " (destroy old versions first)");
+    }
+    AtomicFiles.write(file, json);
+    if (manifest != null) {
+      manifest.put(record.name(), new Manifest.Entry(generation, true)); // after the record
+    }
   }
 
   private Path file(String name) {

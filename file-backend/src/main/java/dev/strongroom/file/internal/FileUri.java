@@ -15,8 +15,9 @@ import java.util.function.UnaryOperator;
  * A parsed {@code file:} store URI: {@code file:///abs/path}, {@code file:relative/path} or {@code
  * file:./path}, with options in the query: {@code passphraseEnv} (default {@code
  * STRONGROOM_PASSPHRASE}), {@code masterKeyEnv} (default {@code STRONGROOM_MASTER_KEY}), {@code
- * masterKeyFile} (a file holding the base64 key) and {@code create=true}. The URI never carries a
- * secret itself. Immutable.
+ * masterKeyFile} (a file holding the base64 key), {@code create=true} and {@code
+ * trust_permissions=true} (skip the ownership and permission checks; links are refused anyway). The
+ * URI never carries a secret itself. Immutable.
  *
  * @param path the store folder
  * @param options the query options
@@ -29,7 +30,7 @@ public record FileUri(Path path, Map<String, String> options) {
   public static final String MASTER_KEY_ENV = "STRONGROOM_MASTER_KEY";
 
   private static final Set<String> KNOWN =
-      Set.of("passphraseEnv", "masterKeyEnv", "masterKeyFile", "create");
+      Set.of("passphraseEnv", "masterKeyEnv", "masterKeyFile", "create", "trust_permissions");
 
   /** Copies the options. */
   public FileUri {
@@ -85,6 +86,14 @@ public record FileUri(Path path, Map<String, String> options) {
     return new FileUri(Path.of(pathText), options);
   }
 
+  /**
+   * Whether the URI sets {@code trust_permissions=true}: open the store even if its files are owned
+   * by another user or writable by group or others.
+   */
+  public boolean trustPermissions() {
+    return "true".equalsIgnoreCase(options.getOrDefault("trust_permissions", "false"));
+  }
+
   /** Whether the URI asks to create a missing store. */
   public boolean create() {
     return "true".equalsIgnoreCase(options.getOrDefault("create", "false"));
@@ -103,8 +112,20 @@ public record FileUri(Path path, Map<String, String> options) {
       if (!Files.isReadable(file)) {
         throw new AccessDeniedException("cannot read master key file " + file);
       }
-      return Credentials.masterKeyBase64(
-          new String(AtomicFiles.read(file), StandardCharsets.US_ASCII));
+      byte[] bytes;
+      try {
+        if (Files.size(file) > 4096) {
+          throw new IllegalArgumentException("expected a master key file of at most 4096 bytes");
+        }
+        bytes = Files.readAllBytes(file);
+      } catch (java.io.IOException e) {
+        throw new AccessDeniedException("cannot read master key file " + file, e);
+      }
+      try {
+        return Credentials.masterKeyBase64(new String(bytes, StandardCharsets.US_ASCII));
+      } finally {
+        java.util.Arrays.fill(bytes, (byte) 0);
+      }
     }
     String keyEnv = options.getOrDefault("masterKeyEnv", MASTER_KEY_ENV);
     String key = env.apply(keyEnv);

@@ -49,11 +49,34 @@ final class SecretRecord {
   private final String name;
   private final boolean deleted;
   private final List<Version> versions;
+  private final long generation;
+  private final byte[] mac; // as read from the file, or null
 
   SecretRecord(String name, boolean deleted, List<Version> versions) {
+    this(name, deleted, versions, 0, null);
+  }
+
+  private SecretRecord(
+      String name, boolean deleted, List<Version> versions, long generation, byte[] mac) {
     this.name = name;
     this.deleted = deleted;
     this.versions = List.copyOf(versions);
+    this.generation = generation;
+    this.mac = mac;
+  }
+
+  /** How many times the record was written (authenticated stores); 0 in a legacy store. */
+  long generation() {
+    return generation;
+  }
+
+  /** The tag the file carried, or null. */
+  byte[] mac() {
+    return mac;
+  }
+
+  SecretRecord withGeneration(long g) {
+    return new SecretRecord(name, deleted, versions, g, null);
   }
 
   String name() {
@@ -81,14 +104,14 @@ final class SecretRecord {
   }
 
   SecretRecord withDeleted(boolean flag) {
-    return new SecretRecord(name, flag, versions);
+    return new SecretRecord(name, flag, versions, generation, null);
   }
 
   /** Adds a version carrying {@code stage}, moving that stage (and PREVIOUS for CURRENT). */
   SecretRecord append(Version added, Stage stage) {
     List<Version> out = new ArrayList<>(versions);
     out.add(added.withStages(Set.of()));
-    return new SecretRecord(name, deleted, out).moveStage(stage, added.number());
+    return new SecretRecord(name, deleted, out, generation, null).moveStage(stage, added.number());
   }
 
   /**
@@ -117,7 +140,7 @@ final class SecretRecord {
       }
       out.add(v.withStages(stages));
     }
-    return new SecretRecord(name, deleted, out);
+    return new SecretRecord(name, deleted, out, generation, null);
   }
 
   SecretRecord destroy(long number) {
@@ -125,18 +148,23 @@ final class SecretRecord {
     for (Version v : versions) {
       out.add(v.number() == number ? new Version(v.number(), v.created(), v.stages(), null) : v);
     }
-    return new SecretRecord(name, deleted, out);
+    return new SecretRecord(name, deleted, out, generation, null);
   }
 
   SecretMetadata toMetadata() {
     return new SecretMetadata(name, versions.stream().map(v -> v.toSpi(name)).toList(), deleted);
   }
 
-  byte[] toJson() {
+  /** The file's bytes; {@code tag} (HMAC over the record, see {@link RecordAuth}) may be null. */
+  byte[] toJson(byte[] tag) {
     ObjectNode root = JSON.createObjectNode();
     root.put("format", FORMAT);
     root.put("name", name);
     root.put("deleted", deleted);
+    if (tag != null) {
+      root.put("generation", generation);
+      root.put("mac", Base64.getEncoder().encodeToString(tag));
+    }
     ArrayNode list = root.putArray("versions");
     for (Version v : versions) {
       ObjectNode node = list.addObject();
@@ -196,12 +224,18 @@ final class SecretRecord {
         versions.add(
             new Version(number, Instant.parse(node.path("created").asText()), stages, sealed));
       }
-      return new SecretRecord(name, root.path("deleted").asBoolean(), versions);
+      byte[] tag =
+          root.path("mac").isTextual()
+              ? Base64.getDecoder().decode(root.path("mac").asText())
+              : null;
+      return new SecretRecord(
+          name, root.path("deleted").asBoolean(), versions, root.path("generation").asLong(), tag);
     } catch (IOException | RuntimeException e) {
       if (e instanceof StrongroomException) {
         throw (StrongroomException) e;
       }
-      throw corrupt(file, e);
+      // the parser's message may quote the file's text: keep only its class
+      throw corrupt(file, new StrongroomException(e.getClass().getSimpleName()));
     }
   }
 

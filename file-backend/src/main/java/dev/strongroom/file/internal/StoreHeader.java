@@ -26,19 +26,29 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * is touched. Immutable and thread-safe.
  */
 final class StoreHeader {
-  static final String FORMAT = "strongroom-file/1";
+  /** Legacy stores: records carry no MAC and there is no manifest. */
+  static final String FORMAT_V1 = "strongroom-file/1";
+
+  /**
+   * Stores whose records and manifest are authenticated (see {@link RecordAuth}). The format is the
+   * verifier's associated data, so rewriting it to {@link #FORMAT_V1} makes the credentials fail
+   * (no downgrade to unauthenticated records).
+   */
+  static final String FORMAT_V2 = "strongroom-file/2";
+
   static final String WRONG_CREDENTIALS = "wrong passphrase or master key";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] VERIFIER_PLAINTEXT =
       "strongroom master key verifier v1".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] VERIFIER_AAD = FORMAT.getBytes(StandardCharsets.US_ASCII);
 
+  private final String format;
   private final KdfParams kdf; // null: the master key is supplied, not derived
   private final byte[] salt;
   private final byte[] verifier;
 
-  private StoreHeader(KdfParams kdf, byte[] salt, byte[] verifier) {
+  private StoreHeader(String format, KdfParams kdf, byte[] salt, byte[] verifier) {
+    this.format = format;
     this.kdf = kdf;
     this.salt = salt;
     this.verifier = verifier;
@@ -49,9 +59,9 @@ final class StoreHeader {
     KdfParams kdf = credentials.isPassphrase() ? params : null;
     byte[] salt = credentials.isPassphrase() ? Random.bytes(16) : new byte[0];
     SecretValue master = derive(credentials, kdf, salt);
-    byte[] verifier = master.apply(StoreHeader::seal);
+    byte[] verifier = master.apply(k -> seal(k, FORMAT_V2));
     masterOut[0] = master;
-    return new StoreHeader(kdf, salt, verifier);
+    return new StoreHeader(FORMAT_V2, kdf, salt, verifier);
   }
 
   /** The master key {@code credentials} give, checked against the verifier. */
@@ -93,13 +103,18 @@ final class StoreHeader {
     }
   }
 
-  private static byte[] seal(byte[] key) {
+  /** Whether records and the manifest are authenticated (format 2). */
+  boolean authenticated() {
+    return FORMAT_V2.equals(format);
+  }
+
+  private static byte[] seal(byte[] key, String format) {
     try {
       byte[] nonce = Random.bytes(12);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(
           Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
-      cipher.updateAAD(VERIFIER_AAD);
+      cipher.updateAAD(format.getBytes(StandardCharsets.US_ASCII));
       byte[] body = cipher.doFinal(VERIFIER_PLAINTEXT);
       byte[] out = Arrays.copyOf(nonce, nonce.length + body.length);
       System.arraycopy(body, 0, out, nonce.length, body.length);
@@ -119,7 +134,7 @@ final class StoreHeader {
           Cipher.DECRYPT_MODE,
           new SecretKeySpec(key, "AES"),
           new GCMParameterSpec(128, verifier, 0, 12));
-      cipher.updateAAD(VERIFIER_AAD);
+      cipher.updateAAD(format.getBytes(StandardCharsets.US_ASCII));
       byte[] plain = cipher.doFinal(verifier, 12, verifier.length - 12);
       return Arrays.equals(plain, VERIFIER_PLAINTEXT);
     } catch (javax.crypto.AEADBadTagException e) {
@@ -140,7 +155,7 @@ final class StoreHeader {
 
   byte[] toJson() {
     ObjectNode root = JSON.createObjectNode();
-    root.put("format", FORMAT);
+    root.put("format", format);
     ObjectNode k = root.putObject("kdf");
     if (kdf == null) {
       k.put("algorithm", "none");
@@ -163,30 +178,55 @@ final class StoreHeader {
   static StoreHeader parse(Path file, byte[] bytes) {
     try {
       JsonNode root = JSON.readTree(bytes);
-      if (root == null || !FORMAT.equals(root.path("format").asText())) {
+      String format = root == null ? null : root.path("format").asText();
+      if (!FORMAT_V1.equals(format) && !FORMAT_V2.equals(format)) {
         throw corrupt(file, null);
       }
       JsonNode k = root.path("kdf");
       byte[] verifier = Base64.getDecoder().decode(root.path("verifier").asText());
       String algorithm = k.path("algorithm").asText();
       if ("none".equals(algorithm)) {
-        return new StoreHeader(null, new byte[0], verifier);
+        return new StoreHeader(format, null, new byte[0], verifier);
       }
       if (!"argon2id".equals(algorithm) || k.path("version").asInt() != 19) {
         throw corrupt(file, null);
       }
-      KdfParams params =
-          new KdfParams(
-              k.path("memoryKiB").asInt(),
-              k.path("iterations").asInt(),
-              k.path("parallelism").asInt());
+      if (!k.path("memoryKiB").isInt()
+          || !k.path("iterations").isInt()
+          || !k.path("parallelism").isInt()) {
+        throw new StrongroomException(
+            "store header " + file + " has Argon2id parameters that are not 32-bit integers");
+      }
+      KdfParams params;
+      try {
+        params =
+            new KdfParams(
+                k.path("memoryKiB").intValue(),
+                k.path("iterations").intValue(),
+                k.path("parallelism").intValue());
+      } catch (IllegalArgumentException e) {
+        throw new StrongroomException(
+            "store header " + file + " has Argon2id parameters out of bounds: " + e.getMessage());
+      }
+      long heap = Runtime.getRuntime().maxMemory();
+      if (params.memoryKiB() * 1024L > heap / 2) {
+        throw new StrongroomException(
+            "store header "
+                + file
+                + " asks for "
+                + params.memoryKiB()
+                + " KiB of Argon2id memory, more than half this JVM's heap ("
+                + heap / 1024
+                + " KiB)");
+      }
       byte[] salt = Base64.getDecoder().decode(k.path("salt").asText());
       if (salt.length < 16) {
         throw corrupt(file, null);
       }
-      return new StoreHeader(params, salt, verifier);
+      return new StoreHeader(format, params, salt, verifier);
     } catch (IOException | IllegalArgumentException e) {
-      throw corrupt(file, e);
+      // the parser's message may quote the file's text: keep only its class
+      throw corrupt(file, new StrongroomException(e.getClass().getSimpleName()));
     }
   }
 

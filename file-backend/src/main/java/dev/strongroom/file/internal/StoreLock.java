@@ -3,9 +3,11 @@ package dev.strongroom.file.internal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -14,7 +16,8 @@ import java.util.function.Supplier;
  * The store's writer lock: an in-process lock shared by every store object on the same folder in
  * this JVM (file locks are held per process, and two channels of one JVM may not both lock the
  * file), around an exclusive {@link FileLock} on {@code .lock} that excludes other processes.
- * Reentrant. Thread-safe.
+ * {@code .lock} is opened with {@code O_NOFOLLOW}: a link planted in its place is refused, never
+ * followed. Reentrant. Thread-safe.
  */
 final class StoreLock {
   private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
@@ -35,10 +38,12 @@ final class StoreLock {
       if (local.getHoldCount() > 1) {
         return body.get();
       }
+      AtomicFiles.refuseLink(lockFile.getParent());
       try (FileChannel channel =
           FileChannel.open(
               lockFile,
-              EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+              Set.of(
+                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
               AtomicFiles.fileAttributes(lockFile.getParent()))) {
         FileLock held = channel.lock();
         try {
@@ -47,6 +52,9 @@ final class StoreLock {
           held.release();
         }
       } catch (IOException e) {
+        if (Files.isSymbolicLink(lockFile)) {
+          throw AtomicFiles.linked(lockFile);
+        }
         throw AtomicFiles.failure("cannot lock", lockFile, e);
       }
     } finally {
