@@ -463,7 +463,7 @@ final class FileSecretStore implements SecretStore {
                         v.number(), v.created(), v.stages(), envelope.rewrap(v.sealed())));
           }
           if (count > 0 && !dryRun) {
-            AtomicFiles.write(file(name), new SecretRecord(name, record.deleted(), out).toJson());
+            store(file(name), record.withVersions(out));
           }
           return count;
         });

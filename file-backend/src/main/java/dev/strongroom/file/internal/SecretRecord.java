@@ -103,6 +103,11 @@ final class SecretRecord {
     return versions.stream().filter(v -> v.stages().contains(stage)).findFirst();
   }
 
+  /** The same record with {@code replaced} versions (e.g. rewrapped values), same generation. */
+  SecretRecord withVersions(List<Version> replaced) {
+    return new SecretRecord(name, deleted, List.copyOf(replaced), generation, null);
+  }
+
   SecretRecord withDeleted(boolean flag) {
     return new SecretRecord(name, flag, versions, generation, null);
   }
