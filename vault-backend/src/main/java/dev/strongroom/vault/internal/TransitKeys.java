@@ -150,13 +150,10 @@ public final class TransitKeys implements KeyEncryptionService {
   }
 
   /**
-   * Rewraps many wrapped keys of one KEK with a single {@code batch_input} call; the result lists,
-   * in order, the rewrapped key, or empty where that input did not open.
-   */
-  /**
    * OpenBao refuses a JSON request body with 1,000 strings or more ("refused JSON input due to high
-   * complexity": its default {@code max_json_strings}), keys included, so a batch is split into
-   * requests below that: 249 wrapped keys per request for a derived key (4 strings each).
+   * complexity": its default {@code max_json_strings}), keys included, so a {@code batch_input}
+   * rewrap is split into requests below that: 249 wrapped keys per request for a derived key (4
+   * strings each).
    */
   static final int MAX_JSON_STRINGS = 1000;
 
