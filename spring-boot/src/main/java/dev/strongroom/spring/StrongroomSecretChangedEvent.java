@@ -14,7 +14,8 @@ public final class StrongroomSecretChangedEvent extends ApplicationEvent {
 
   private final String secretName;
   private final long version;
-  private final Set<String> propertyNames;
+  // An ApplicationEvent is Serializable, but events are never serialized here.
+  private final transient Set<String> propertyNames;
 
   StrongroomSecretChangedEvent(
       Object source, String secretName, long version, Set<String> propertyNames) {
