@@ -91,7 +91,7 @@ class FileStoreCliIT {
 
   @Test
   void init_onANonEmptyFolder_isRefused_andItsModeIsUnchanged() throws Exception {
-    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Path shared = Files.createDirectory(dir.resolve("common-folder"));
     Files.writeString(shared.resolve("notes.txt"), "mine");
     Files.setPosixFilePermissions(
         shared, PosixFilePermissions.fromString("rwxrwxrwt".replace('t', 'x')));

@@ -201,7 +201,7 @@ class FileStoreHardeningTest {
 
   @Test
   void create_refusesNonEmptyFolder_andLeavesItsModeAlone() throws Exception {
-    Path shared = Files.createDirectory(dir.resolve("shared"));
+    Path shared = Files.createDirectory(dir.resolve("common-folder"));
     Files.writeString(shared.resolve("someone-elses.txt"), "x");
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
     assertThrows(ConflictException.class, () -> TestStores.create(shared, clock));
