@@ -38,7 +38,14 @@ public class ListenerOrderingPropertiesTest {
     return MemoryBackend.create(clock);
   }
 
-  private static final String NAME = "app/key";
+  /**
+   * The secret each try watches; fresh per call on backends shared by every try (a server), since a
+   * try expects to start before the first version.
+   */
+  protected String secretName() {
+    return "app/key";
+  }
+
   private static final Duration REFRESH = Duration.ofMinutes(1);
 
   enum Action {
@@ -66,6 +73,7 @@ public class ListenerOrderingPropertiesTest {
   @Property(tries = 300)
   void listeners_getEveryVersionInOrder(@ForAll("actions") List<Action> actions) {
     MutableClock clock = MutableClock.create();
+    String name = secretName();
     try (Backend shared = backend(clock);
         Strongroom room = room(shared, clock);
         Strongroom other = room(shared, clock)) {
@@ -76,21 +84,21 @@ public class ListenerOrderingPropertiesTest {
           case REGISTER -> {
             Watch w = new Watch(latest);
             watches.add(w);
-            room.onChange(NAME, (n, version, value) -> w.seen.add(version));
+            room.onChange(name, (n, version, value) -> w.seen.add(version));
           }
           case HERE, ELSEWHERE -> {
             Strongroom writer = action == Action.HERE ? room : other;
-            latest = writer.put(NAME, SecretValue.ofUtf8("v" + (latest + 1))).version();
+            latest = writer.put(name, SecretValue.ofUtf8("v" + (latest + 1))).version();
             if (action == Action.HERE) {
               for (Watch w : watches) {
                 w.mustSee.add(latest);
               }
             }
           }
-          case TICK -> tick(room, clock, latest);
+          case TICK -> tick(room, name, clock, latest);
         }
       }
-      tick(room, clock, latest);
+      tick(room, name, clock, latest);
       for (Watch w : watches) {
         check(w, latest, actions);
       }
@@ -120,6 +128,7 @@ public class ListenerOrderingPropertiesTest {
   void listeners_withDeferredBackgroundWork_getEveryVersionInOrder(
       @ForAll("steps") List<Step> steps) {
     MutableClock clock = MutableClock.create();
+    String name = secretName();
     java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>();
     try (Backend shared = backend(clock);
         Strongroom room = room(shared, clock, queue::add);
@@ -131,18 +140,18 @@ public class ListenerOrderingPropertiesTest {
           case REGISTER -> {
             Watch w = new Watch(latest);
             watches.add(w);
-            room.onChange(NAME, (n, version, value) -> w.seen.add(version));
+            room.onChange(name, (n, version, value) -> w.seen.add(version));
           }
           case HERE, ELSEWHERE -> {
             Strongroom writer = step == Step.HERE ? room : other;
-            latest = writer.put(NAME, SecretValue.ofUtf8("v" + (latest + 1))).version();
+            latest = writer.put(name, SecretValue.ofUtf8("v" + (latest + 1))).version();
             if (step == Step.HERE) {
               for (Watch w : watches) {
                 w.mustSee.add(latest);
               }
             }
           }
-          case TICK -> tick(room, clock, latest);
+          case TICK -> tick(room, name, clock, latest);
           case PUMP -> {
             Runnable task = queue.poll();
             if (task != null) {
@@ -152,7 +161,7 @@ public class ListenerOrderingPropertiesTest {
         }
       }
       drain(queue);
-      tick(room, clock, latest);
+      tick(room, name, clock, latest);
       drain(queue);
       for (Watch w : watches) {
         check(w, latest, steps);
@@ -231,11 +240,11 @@ public class ListenerOrderingPropertiesTest {
         List.of(Step.HERE, Step.HERE, Step.ELSEWHERE, Step.REGISTER));
   }
 
-  private static void tick(Strongroom room, MutableClock clock, long latest) {
+  private static void tick(Strongroom room, String name, MutableClock clock, long latest) {
     clock.advance(REFRESH.plusSeconds(1));
     if (latest > 0) {
-      room.secret(NAME).wipe(); // serves the old entry and reloads it inline
-      room.secret(NAME).wipe();
+      room.secret(name).wipe(); // serves the old entry and reloads it inline
+      room.secret(name).wipe();
     }
   }
 
