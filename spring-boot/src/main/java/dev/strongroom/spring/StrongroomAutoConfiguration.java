@@ -11,8 +11,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -59,6 +61,16 @@ public class StrongroomAutoConfiguration {
   SecretRefresher strongroomSecretRefresher(
       Strongroom room, ConfigurableEnvironment environment, ApplicationEventPublisher publisher) {
     return new SecretRefresher(room, environment, publisher);
+  }
+
+  @Bean
+  @ConditionalOnProperty(
+      name = "strongroom.rebind-configuration-properties",
+      havingValue = "true",
+      matchIfMissing = true)
+  ConfigurationPropertiesRebinder strongroomConfigurationPropertiesRebinder(
+      ApplicationContext context) {
+    return new ConfigurationPropertiesRebinder(context);
   }
 
   /** The secrets health and metrics watch: every imported one and {@code health.secrets}. */

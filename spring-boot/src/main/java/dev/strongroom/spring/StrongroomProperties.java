@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * strongroom.refresh=30s
  * strongroom.staleness=15m
  * strongroom.cache-size=10000
+ * strongroom.rebind-configuration-properties=true
  * strongroom.audit.file=/var/log/app/strongroom-audit.jsonl
  * strongroom.audit.chain-key-env=STRONGROOM_AUDIT_KEY
  * strongroom.health.max-staleness=2m
@@ -37,6 +38,12 @@ public class StrongroomProperties {
 
   /** How many secrets the cache holds at most. */
   private long cacheSize = 10_000;
+
+  /**
+   * Whether mutable {@code @ConfigurationProperties} beans over a rotated secret's properties are
+   * rebound in place; constructor-bound ones never change.
+   */
+  private boolean rebindConfigurationProperties = true;
 
   private final Audit audit = new Audit();
   private final Health health = new Health();
@@ -143,6 +150,14 @@ public class StrongroomProperties {
 
   public void setCacheSize(long cacheSize) {
     this.cacheSize = cacheSize;
+  }
+
+  public boolean isRebindConfigurationProperties() {
+    return rebindConfigurationProperties;
+  }
+
+  public void setRebindConfigurationProperties(boolean rebindConfigurationProperties) {
+    this.rebindConfigurationProperties = rebindConfigurationProperties;
   }
 
   public Audit getAudit() {

@@ -20,6 +20,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -45,8 +47,42 @@ class ConfigImportTest {
   }
 
   /** An application with one {@code @Value} field and an event collector. */
+  /** Mutable configuration properties over imported secrets: rebound after a rotation. */
+  @ConfigurationProperties("db")
+  public static class DbProperties {
+    private String password;
+    private final java.util.concurrent.atomic.AtomicInteger bindings =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    public String getPassword() {
+      return password;
+    }
+
+    public void setPassword(String password) {
+      this.password = password;
+      bindings.incrementAndGet();
+    }
+  }
+
+  /** Mutable properties under a prefix no rotation here touches: never rebound. */
+  @ConfigurationProperties("api")
+  public static class ApiProperties implements org.springframework.beans.factory.InitializingBean {
+    private final java.util.concurrent.atomic.AtomicInteger initialisations =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void afterPropertiesSet() {
+      initialisations.incrementAndGet();
+    }
+  }
+
+  /** Constructor-bound (immutable) properties: keep their start-up value. */
+  @ConfigurationProperties("db")
+  public record FrozenDb(String password) {}
+
   @Configuration(proxyBeanMethods = false)
   @ImportAutoConfiguration(StrongroomAutoConfiguration.class)
+  @EnableConfigurationProperties({DbProperties.class, ApiProperties.class, FrozenDb.class})
   static class App {
     @Value("${db.password}")
     String password;
@@ -152,6 +188,53 @@ class ConfigImportTest {
       assertEquals(java.util.Set.of("db.password"), event.propertyNames());
       assertFalse(event.toString().contains(CANARY));
       assertEquals(1, app.events.size());
+    }
+  }
+
+  @Test
+  void aRotatedSecret_rebindsMutableConfigurationProperties_only() throws Exception {
+    try (ConfigurableApplicationContext context = start(args("strongroom:db/password;db/app"));
+        Strongroom other = Strongroom.open(uri)) {
+      DbProperties db = context.getBean(DbProperties.class);
+      ApiProperties api = context.getBean(ApiProperties.class);
+      FrozenDb frozen = context.getBean(FrozenDb.class);
+      assertEquals(CANARY, db.getPassword());
+      int apiInitialisations = api.initialisations.get();
+      int dbBindings = db.bindings.get();
+
+      other.put("db/password", SecretValue.ofUtf8(CANARY + "-v2"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (!(CANARY + "-v2").equals(db.getPassword()) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+
+      assertEquals(CANARY + "-v2", db.getPassword());
+      assertEquals(dbBindings + 1, db.bindings.get());
+      assertSame(db, context.getBean(DbProperties.class)); // rebound in place
+      assertEquals(apiInitialisations, api.initialisations.get());
+      assertEquals(CANARY, frozen.password());
+    }
+  }
+
+  @Test
+  void rebinding_canBeTurnedOff() throws Exception {
+    try (ConfigurableApplicationContext context =
+            start(
+                args(
+                    "strongroom:db/password",
+                    "--strongroom.rebind-configuration-properties=false"));
+        Strongroom other = Strongroom.open(uri)) {
+      DbProperties db = context.getBean(DbProperties.class);
+      App app = context.getBean(App.class);
+      other.put("db/password", SecretValue.ofUtf8(CANARY + "-v2"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (app.events.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(1, app.events.size());
+      assertEquals(CANARY + "-v2", context.getEnvironment().getProperty("db.password"));
+      assertEquals(CANARY, db.getPassword());
+      assertTrue(context.getBeansOfType(ConfigurationPropertiesRebinder.class).isEmpty());
     }
   }
 
