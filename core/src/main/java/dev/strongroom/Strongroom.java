@@ -999,8 +999,24 @@ public final class Strongroom implements AutoCloseable {
     private ApiKeyPolicy apiKeyPolicy = ApiKeyPolicy.defaults();
     private RoomObserver observer = RoomObserver.noop();
     private Duration keyCheckInterval = RoomCore.DEFAULT_KEY_CHECK;
+    private Duration leaseRotationOverlap = Duration.ofSeconds(60);
 
     private Builder() {}
+
+    /**
+     * How long, at most, a lease replaced by a rotation stays valid before it is revoked, so that
+     * connections opened under it can finish; a quarter of the lease's first TTL and half of what
+     * is left of the old lease bound it further. Zero revokes the replaced lease at once. Default:
+     * 60 s.
+     */
+    public Builder leaseRotationOverlap(Duration overlap) {
+      Objects.requireNonNull(overlap, "overlap");
+      if (overlap.isNegative()) {
+        throw new IllegalArgumentException("expected a rotation overlap >= 0 but was " + overlap);
+      }
+      this.leaseRotationOverlap = overlap;
+      return this;
+    }
 
     /**
      * Who is told what the room does (cache hits and misses, backend calls, stale reads, lease
@@ -1143,7 +1159,8 @@ public final class Strongroom implements AutoCloseable {
                   principal,
                   AuditRecorder.of(clock, sinks),
                   leaseScheduler,
-                  observer));
+                  observer,
+                  leaseRotationOverlap));
       if (!keyCheckInterval.equals(RoomCore.DEFAULT_KEY_CHECK)) {
         core.keyCheckInterval(keyCheckInterval);
       }

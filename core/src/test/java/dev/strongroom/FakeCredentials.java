@@ -40,6 +40,10 @@ final class FakeCredentials implements LeaseProvider {
   Duration ttl = Duration.ofSeconds(60);
   Duration maxTtl = Duration.ofSeconds(300);
   final Map<String, Grant> grants = new LinkedHashMap<>();
+
+  /** When set, every renewal is refused, so the room rotates at its next renewal. */
+  volatile boolean refuseRenewals;
+
   private int counter;
 
   FakeCredentials(Clock clock, String passwordPrefix) {
@@ -94,7 +98,7 @@ final class FakeCredentials implements LeaseProvider {
   public synchronized Lease renew(String leaseId, Duration increment) {
     Grant grant = grants.get(leaseId);
     Instant now = clock.instant();
-    if (grant == null || grant.revokedAt != null || !now.isBefore(grant.end)) {
+    if (refuseRenewals || grant == null || grant.revokedAt != null || !now.isBefore(grant.end)) {
       throw new LeaseExpiredException("lease " + leaseId + " cannot be renewed");
     }
     grant.end = now.plus(increment);

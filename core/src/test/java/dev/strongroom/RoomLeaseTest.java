@@ -163,6 +163,46 @@ class RoomLeaseTest {
   }
 
   @Test
+  void leaseRotationOverlap_fromTheRoomBuilder_reachesTheLeaseManager() {
+    assertTrue(replacedLeaseLiveAtRotation(null), "default overlap: the old lease stays a while");
+    assertFalse(replacedLeaseLiveAtRotation(Duration.ZERO), "overlap 0: revoked at rotation");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Strongroom.builder().leaseRotationOverlap(Duration.ofSeconds(-1)));
+  }
+
+  /**
+   * Whether lease 1 is still live in the second its replacement is granted, renewals being refused
+   * (rotation at the first renewal, about 40 s into the 60 s lease: the default overlap is then
+   * min(60 s, 60 s / 4, half of the 20 s left) = 10 s).
+   */
+  private boolean replacedLeaseLiveAtRotation(Duration overlap) {
+    TestClock ownClock = new TestClock(START);
+    FakeScheduler ownScheduler = new FakeScheduler(ownClock);
+    FakeCredentials own = new FakeCredentials(ownClock, "ov");
+    own.refuseRenewals = true;
+    Strongroom.Builder builder =
+        Strongroom.builder()
+            .backend(own.backend())
+            .clock(ownClock)
+            .executor(Runnable::run)
+            .leaseScheduler(ownScheduler);
+    if (overlap != null) {
+      builder.leaseRotationOverlap(overlap);
+    }
+    try (Strongroom r = builder.build()) {
+      r.lease(PATH);
+      for (int second = 0; second < 120; second++) {
+        ownScheduler.advance(Duration.ofSeconds(1));
+        if (own.grants.containsKey(PATH + "/lease-2")) {
+          return own.grants.get(PATH + "/lease-1").revokedAt == null;
+        }
+      }
+      throw new AssertionError("no rotation within 120 s");
+    }
+  }
+
+  @Test
   void lease_backendWithoutLeases_notFoundAndAudited() {
     RecordingSink plainSink = new RecordingSink();
     try (Strongroom plain =

@@ -115,7 +115,8 @@ public final class RoomCore implements AutoCloseable {
             executor,
             this::announce,
             observer);
-    LeaseManager.Builder leaseBuilder = LeaseManager.builder().clock(clock);
+    LeaseManager.Builder leaseBuilder =
+        LeaseManager.builder().clock(clock).rotationOverlap(s.leaseRotationOverlap());
     if (s.leaseScheduler != null) {
       leaseBuilder.scheduler(s.leaseScheduler);
     }
@@ -138,6 +139,7 @@ public final class RoomCore implements AutoCloseable {
    * @param recorder the access hook
    * @param leaseScheduler where lease renewals run; null for the lease manager's own thread
    * @param observer told about cache hits, backend calls, leases...; null for none
+   * @param leaseRotationOverlap how long a lease replaced by a rotation stays valid, at most
    */
   public record Settings(
       Backend backend,
@@ -149,7 +151,8 @@ public final class RoomCore implements AutoCloseable {
       String principal,
       AccessRecorder recorder,
       ScheduledExecutorService leaseScheduler,
-      RoomObserver observer) {}
+      RoomObserver observer,
+      Duration leaseRotationOverlap) {}
 
   /** A core over {@code settings}. */
   public static RoomCore create(Settings settings) {
