@@ -28,12 +28,12 @@ import org.slf4j.LoggerFactory;
  * retry loop for every endpoint, and one re-login when the token was refused.
  *
  * <p>Design: {@link #send} returns every answer below 500 (except 429) to the caller, which maps
- * the statuses it expects; 5xx, 429 and connection errors are retried with capped, jittered
- * exponential backoff until the attempts or the call's deadline run out, then fail with {@link
- * BackendUnavailableException}. TLS handshake failures are not retried. A 403 on a token that a
- * login method can replace triggers one re-login and one more try. Exception messages and log lines
- * name the method, path, status and the number of errors Vault reported, never a response body, a
- * request body or the token.
+ * the statuses it expects; 5xx, 429, a standby's 307/308 and connection errors are retried with
+ * capped, jittered exponential backoff until the attempts or the call's deadline run out, then fail
+ * with {@link BackendUnavailableException}. TLS handshake failures are not retried. A 403 on a
+ * token that a login method can replace triggers one re-login and one more try. Exception messages
+ * and log lines name the method, path, status and the number of errors Vault reported, never a
+ * response body, a request body or the token.
  *
  * <p>Thread-safe.
  */
@@ -221,7 +221,7 @@ public final class VaultHttp {
     if (status == 404) {
       return new NotFoundException(message);
     }
-    if (status >= 500 || status == 429) {
+    if (retryable(status)) {
       return new BackendUnavailableException(message);
     }
     return new StrongroomException(message);
@@ -265,8 +265,17 @@ public final class VaultHttp {
     return builder.build();
   }
 
+  /**
+   * 5xx, 429, and 307/308: a raft standby whose active node is gone cannot forward and redirects to
+   * the old leader. Redirects are never followed (the token would go to another address); the
+   * standby forwards again once a new leader is elected.
+   */
   private static boolean retryable(int status) {
-    return status >= 500 || status == 429;
+    return status >= 500 || status == 429 || standbyRedirect(status);
+  }
+
+  private static boolean standbyRedirect(int status) {
+    return status == 307 || status == 308;
   }
 
   private static byte[] toBytes(ObjectNode body) {
