@@ -6,7 +6,6 @@ import dev.strongroom.audit.AuditCheckpointStores;
 import dev.strongroom.audit.AuditEvent;
 import dev.strongroom.audit.AuditVerification;
 import dev.strongroom.audit.AuditVerifier;
-import dev.strongroom.file.internal.FileBackend;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,17 +47,17 @@ final class AuditCommands implements Runnable {
 
     @Override
     int run(RoomContext room) {
-      FileBackend backend = room.fileBackend("audit verify");
-      Path file = backend.auditFile();
+      Path file = room.auditFile();
       List<AuditCheckpointStore> stores = new ArrayList<>();
       for (Path mirror : mirrors) {
         stores.add(AuditCheckpointStores.file(mirror));
       }
+      room.cliMirror().ifPresent(stores::add);
       if (backendMirror) {
-        stores.add(AuditCheckpointStores.backend(backend.secrets()));
+        stores.add(AuditCheckpointStores.backend(room.backend().secrets()));
       }
       AuditVerification result;
-      try (SecretValue key = backend.auditChainKey()) {
+      try (SecretValue key = room.auditChainKey()) {
         result = AuditVerifier.verify(file, key, stores);
       }
       if (!result.ok()) {

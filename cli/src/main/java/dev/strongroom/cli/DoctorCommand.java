@@ -1,6 +1,7 @@
 package dev.strongroom.cli;
 
-import dev.strongroom.file.internal.FileBackend;
+import dev.strongroom.file.FileStores;
+import dev.strongroom.spi.Backend;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -18,17 +19,17 @@ import picocli.CommandLine.Command;
 final class DoctorCommand extends StoreCommand {
   @Override
   int run(RoomContext room) {
-    FileBackend backend = room.fileBackend("doctor");
-    List<String> problems = backend.verifyRecords();
+    Backend backend = room.fileStore("doctor");
+    List<String> problems = FileStores.verifyRecords(backend);
     if (json()) {
       StringBuilder out = new StringBuilder("{\"authenticated\":");
-      out.append(backend.authenticated()).append(",\"problems\":[");
+      out.append(FileStores.authenticated(backend)).append(",\"problems\":[");
       for (int i = 0; i < problems.size(); i++) {
         out.append(i == 0 ? "" : ",").append(q(problems.get(i)));
       }
       println(out.append("]}").toString());
     } else {
-      if (!backend.authenticated()) {
+      if (!FileStores.authenticated(backend)) {
         println(
             "warning: this store is format 1: record metadata is not authenticated, so edits and"
                 + " rollbacks are not detected");

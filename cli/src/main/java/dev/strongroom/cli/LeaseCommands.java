@@ -5,6 +5,7 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.Strongroom;
 import dev.strongroom.audit.AuditEvent;
+import dev.strongroom.file.internal.FileBackend;
 import dev.strongroom.file.internal.FileLeases;
 import dev.strongroom.spi.SecretVersion;
 import java.io.IOException;
@@ -175,7 +176,7 @@ final class LeaseCommands implements Runnable {
 
     @Override
     int run(RoomContext room) throws IOException {
-      FileLeases leases = room.fileBackend("lease").leaseRecords();
+      FileLeases leases = ((FileBackend) room.fileStore("lease")).leaseRecords();
       Duration max = maxTtl == null ? ttl : maxTtl;
       if (max.compareTo(ttl) < 0) {
         throw new CliError(Main.USAGE, "expected --max-ttl >= --ttl but was " + max + " < " + ttl);
@@ -224,7 +225,7 @@ final class LeaseCommands implements Runnable {
 
     @Override
     int run(RoomContext room) throws IOException {
-      FileLeases leases = room.fileBackend("lease").leaseRecords();
+      FileLeases leases = ((FileBackend) room.fileStore("lease")).leaseRecords();
       Strongroom r = room.room();
       Instant now = room.clock().instant();
       FileLeases.Lease renewed;
@@ -254,7 +255,7 @@ final class LeaseCommands implements Runnable {
 
     @Override
     int run(RoomContext room) {
-      FileLeases leases = room.fileBackend("lease").leaseRecords();
+      FileLeases leases = ((FileBackend) room.fileStore("lease")).leaseRecords();
       room.room();
       room.audit("lease.revoke", id, 0, AuditEvent.Outcome.INTENT, "");
       FileLeases.Lease revoked;
@@ -274,7 +275,7 @@ final class LeaseCommands implements Runnable {
   static final class ListLeases extends StoreCommand {
     @Override
     int run(RoomContext room) {
-      FileLeases leases = room.fileBackend("lease").leaseRecords();
+      FileLeases leases = ((FileBackend) room.fileStore("lease")).leaseRecords();
       room.room();
       List<FileLeases.Lease> all = leases.list();
       room.audit("lease.list", "leases", 0, AuditEvent.Outcome.OK, all.size() + " leases");

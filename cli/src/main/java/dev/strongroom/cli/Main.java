@@ -6,6 +6,7 @@ import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.LeaseExpiredException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.exception.TamperedException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -18,8 +19,9 @@ import picocli.CommandLine.ScopeType;
  * Exit codes: 0 success, 1 other failure (and findings of {@code scan-env}, a bad audit log), 2
  * usage error, 3 not found, 4 conflict, 5 access denied (wrong passphrase or master key, or the
  * audit log cannot be written; a rejected API key), 6 invalid ciphertext, 7 backend unavailable, 8
- * lease ended or revoked (also an expired or revoked API key). Errors are one line on stderr;
- * {@code --verbose} adds the stack trace and debug logs, none of which ever holds a secret value.
+ * lease ended or revoked (also an expired or revoked API key), 9 tampered (a record, log or
+ * ciphertext failed its integrity check). Errors are one line on stderr; {@code --verbose} adds the
+ * stack trace and debug logs, none of which ever holds a secret value.
  *
  * <p>Not thread-safe; one instance per run.
  */
@@ -33,6 +35,7 @@ public final class Main {
   static final int INVALID_CIPHERTEXT = 6;
   static final int UNAVAILABLE = 7;
   static final int LEASE_ENDED = 8;
+  static final int TAMPERED = 9;
 
   private Main() {}
 
@@ -47,6 +50,7 @@ public final class Main {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     CommandLine cli = new CommandLine(new Root());
+    helpEverywhere(cli);
     cli.setParameterExceptionHandler(
         (e, a) -> {
           PrintWriter err = e.getCommandLine().getErr();
@@ -67,6 +71,12 @@ public final class Main {
     return cli.execute(args);
   }
 
+  /** {@code --help} (and {@code --version}) on every command and group, not only the root. */
+  private static void helpEverywhere(CommandLine command) {
+    command.getCommandSpec().mixinStandardHelpOptions(true);
+    command.getSubcommands().values().forEach(Main::helpEverywhere);
+  }
+
   private static String message(Exception e) {
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
@@ -79,6 +89,9 @@ public final class Main {
   private static int exitCode(Exception e) {
     if (e instanceof CliError) {
       return ((CliError) e).exitCode();
+    }
+    if (e instanceof TamperedException) {
+      return TAMPERED;
     }
     if (e instanceof NotFoundException) {
       return NOT_FOUND;
@@ -110,6 +123,19 @@ public final class Main {
       mixinStandardHelpOptions = true,
       version = "strongroom 0.1.0",
       description = "Secrets, keys and envelope encryption over a Strongroom store.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+        " 0:success",
+        " 1:failure (also findings of scan-env, an audit log that does not verify)",
+        " 2:usage error",
+        " 3:not found",
+        " 4:conflict (another writer won, or the store already exists)",
+        " 5:access denied (wrong passphrase or master key, audit log not writable, key rejected)",
+        " 6:invalid ciphertext",
+        " 7:backend unavailable",
+        " 8:lease ended or revoked (also an expired or revoked API key)",
+        " 9:tampered (a record, log or ciphertext failed its integrity check)"
+      },
       subcommands = {
         SecretCommands.Init.class,
         SecretCommands.Put.class,
@@ -139,6 +165,16 @@ public final class Main {
             "The store: a URI such as file:///var/lib/app/strongroom or a folder"
                 + " (default: $STRONGROOM_STORE, else ./.strongroom).")
     String store;
+
+    @Option(
+        names = "--audit",
+        scope = ScopeType.INHERIT,
+        paramLabel = "FILE",
+        description =
+            "The audit log for a vault: or aws: store (default:"
+                + " $XDG_STATE_HOME/strongroom/audit/<hash of the store URI>.jsonl, else under"
+                + " ~/.local/state). A file store always logs to its own audit.jsonl.")
+    java.nio.file.Path audit;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "JSON output.")
     boolean json;

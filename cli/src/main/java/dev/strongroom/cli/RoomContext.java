@@ -1,46 +1,67 @@
 package dev.strongroom.cli;
 
+import dev.strongroom.SecretValue;
+import dev.strongroom.Stage;
 import dev.strongroom.Strongroom;
 import dev.strongroom.apikey.ApiKeyPolicy;
+import dev.strongroom.audit.AuditCheckpointStores;
 import dev.strongroom.audit.AuditEvent;
 import dev.strongroom.audit.AuditSink;
+import dev.strongroom.audit.AuditSinks;
+import dev.strongroom.audit.JsonLinesOptions;
 import dev.strongroom.envelope.Envelope;
 import dev.strongroom.envelope.Kek;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.NotFoundException;
-import dev.strongroom.file.internal.Credentials;
-import dev.strongroom.file.internal.FileBackend;
-import dev.strongroom.file.internal.FileKeyring;
-import dev.strongroom.file.internal.FileUri;
+import dev.strongroom.file.FileStores;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.BackendProvider;
 import dev.strongroom.spi.KeyEncryptionService;
+import dev.strongroom.spi.ReadRequest;
+import dev.strongroom.spi.StoredSecret;
+import dev.strongroom.spi.WriteRequest;
 import java.io.Console;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.UnaryOperator;
 
 /**
- * The CLI's one door to a store: turns {@code --store} into a URI, opens the backend (the file
- * backend directly, as a passphrase may have to be prompted for or a store created; any other
- * scheme through {@link ServiceLoader}) and a {@link Strongroom} over it that acts as {@code
- * cli:$USER}. On a file store the room audits into the store's {@code audit.jsonl} (chain key
- * derived from the master key, never stored), and so does {@link #audit} for the CLI's own accesses
- * that do not go through the room (streams, lease records). Auditing is fail-closed.
+ * The CLI's one door to a store: turns {@code --store} into a URI, opens the backend (a file store
+ * through {@link FileStores}, as a passphrase may have to be prompted for or a store created; any
+ * other scheme through {@link ServiceLoader}) and a {@link Strongroom} over it that acts as {@code
+ * cli:$USER (claimed)}: the name comes from the environment, nothing proves it. Every store has an
+ * audit log, fail-closed: a file store's {@code audit.jsonl} in its folder (chain key derived from
+ * the master key, never stored); for other stores {@code --audit FILE}, else {@link
+ * #defaultAuditFile}, under a chain key kept in the backend under {@value #AUDIT_KEY_NAME} and the
+ * log's checkpoint mirrored to the backend. {@link #audit} records the CLI's own accesses that do
+ * not go through the room (streams, lease records) there too.
  *
  * <p>Not thread-safe; one per command run.
  */
 final class RoomContext implements AutoCloseable {
   static final String DEFAULT_STORE = "./.strongroom";
+
+  /** Where a non-file store keeps the CLI audit log's chain key (32 random bytes, base64). */
+  static final String AUDIT_KEY_NAME = ".strongroom/cli/audit-chain-key";
 
   /** Test hook: a fixed "now" (ISO-8601 instant) for the CLI's clock. */
   static final String NOW_PROPERTY = "strongroom.cli.now";
@@ -57,18 +78,22 @@ final class RoomContext implements AutoCloseable {
   private final UnaryOperator<String> env;
   private final Clock clock;
   private final String principal;
+  private final Path auditOverride;
   private Backend backend;
   private AuditSink sink;
   private Strongroom room;
 
-  private RoomContext(URI uri, UnaryOperator<String> env) {
+  private RoomContext(URI uri, UnaryOperator<String> env, Path auditOverride) {
     this.uri = uri;
     this.env = env;
+    this.auditOverride = auditOverride;
     String now = System.getProperty(NOW_PROPERTY);
     this.clock = now == null ? Clock.systemUTC() : Clock.fixed(Instant.parse(now), ZoneOffset.UTC);
     String user = env.apply("USER");
     this.principal =
-        "cli:" + (user == null || user.isBlank() ? System.getProperty("user.name") : user);
+        "cli:"
+            + (user == null || user.isBlank() ? System.getProperty("user.name") : user)
+            + " (claimed)";
   }
 
   static RoomContext of(Main.Root root) {
@@ -79,7 +104,7 @@ final class RoomContext implements AutoCloseable {
     if (store == null || store.isBlank()) {
       store = DEFAULT_STORE;
     }
-    return new RoomContext(toUri(store), System::getenv);
+    return new RoomContext(toUri(store), System::getenv, root.audit);
   }
 
   static URI toUri(String store) {
@@ -98,23 +123,14 @@ final class RoomContext implements AutoCloseable {
 
   /** Creates a new file store with a {@code default} KEK, and records it in the audit log. */
   Path init() {
-    FileUri file = fileUri("init");
-    if (FileBackend.exists(file.path())) {
-      throw new ConflictException("a store already exists at " + file.path().toAbsolutePath());
+    requireFile("init");
+    Path path = FileStores.path(uri);
+    if (FileStores.exists(uri)) {
+      throw new ConflictException("a store already exists at " + path.toAbsolutePath());
     }
-    Credentials credentials = credentials(file, true);
-    try {
-      backend =
-          FileBackend.open(
-              file.path(),
-              credentials,
-              new FileBackend.Options(
-                  true, FileBackend.Options.openOrCreate().kdf(), clock, file.trustPermissions()));
-    } finally {
-      credentials.wipe();
-    }
+    backend = FileStores.open(uri, env, RoomContext::prompt, clock, true);
     audit("init", "store", 0, AuditEvent.Outcome.OK, "");
-    return file.path().toAbsolutePath().normalize();
+    return path.toAbsolutePath().normalize();
   }
 
   /** The room over the store, opened on first use. */
@@ -140,38 +156,135 @@ final class RoomContext implements AutoCloseable {
 
   Backend backend() {
     if (backend == null) {
-      if ("file".equalsIgnoreCase(uri.getScheme())) {
-        FileUri file = FileUri.parse(uri);
-        Credentials credentials = credentials(file, false);
-        try {
-          backend =
-              FileBackend.open(
-                  file.path(),
-                  credentials,
-                  new FileBackend.Options(
-                      false,
-                      FileBackend.Options.openExisting().kdf(),
-                      clock,
-                      file.trustPermissions()));
-        } finally {
-          credentials.wipe();
-        }
-      } else {
-        backend = provider(uri.getScheme()).open(uri);
-      }
+      backend =
+          isFile()
+              ? FileStores.open(uri, env, RoomContext::prompt, clock, false)
+              : provider(uri.getScheme()).open(uri);
     }
     return backend;
   }
 
-  /** The file backend, or a usage error naming {@code command} for other stores. */
-  FileBackend fileBackend(String command) {
-    fileUri(command);
-    return (FileBackend) backend();
+  /** The backend of a file store, or a usage error naming {@code command} for other stores. */
+  Backend fileStore(String command) {
+    requireFile(command);
+    return backend();
+  }
+
+  boolean isFile() {
+    return "file".equalsIgnoreCase(uri.getScheme());
+  }
+
+  /** The audit log's file: the file store's own, else {@code --audit}, else the default. */
+  Path auditFile() {
+    if (isFile()) {
+      return FileStores.auditFile(backend());
+    }
+    return auditOverride != null ? auditOverride.toAbsolutePath() : defaultAuditFile(uri, env);
+  }
+
+  /** The audit log's chain key; the caller wipes it. */
+  SecretValue auditChainKey() {
+    return isFile() ? FileStores.auditChainKey(backend()) : backendChainKey();
+  }
+
+  /**
+   * Where the CLI logs accesses to a non-file store when {@code --audit} is not given: {@code
+   * $XDG_STATE_HOME/strongroom/audit/<first 16 hex digits of the URI's SHA-256>.jsonl}, with {@code
+   * ~/.local/state} when XDG_STATE_HOME is not set.
+   */
+  static Path defaultAuditFile(URI uri, UnaryOperator<String> env) {
+    String state = env.apply("XDG_STATE_HOME");
+    Path base =
+        state != null && !state.isBlank()
+            ? Path.of(state)
+            : Path.of(System.getProperty("user.home"), ".local", "state");
+    return base.resolve("strongroom")
+        .resolve("audit")
+        .resolve(sha256(uri.toString()).substring(0, 16) + ".jsonl");
+  }
+
+  /** For a non-file store, the backend mirror of the CLI audit log's checkpoint. */
+  Optional<dev.strongroom.audit.AuditCheckpointStore> cliMirror() {
+    return isFile()
+        ? Optional.empty()
+        : Optional.of(AuditCheckpointStores.backend(backend().secrets(), mirrorName(auditFile())));
+  }
+
+  /** The checkpoint mirror's name in the backend: one per audit log file and machine. */
+  private String mirrorName(Path file) {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown-host";
+    }
+    return ".strongroom/audit/cli/" + sha256(host + ":" + file).substring(0, 16);
+  }
+
+  /** The chain key kept in the backend, made on first use (the first writer wins a race). */
+  private SecretValue backendChainKey() {
+    Backend b = backend();
+    Optional<StoredSecret> stored = b.secrets().read(ReadRequest.current(AUDIT_KEY_NAME));
+    if (stored.isEmpty()) {
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      String encoded = java.util.Base64.getEncoder().encodeToString(key);
+      java.util.Arrays.fill(key, (byte) 0);
+      try (SecretValue value = SecretValue.ofUtf8(encoded)) {
+        b.secrets().write(new WriteRequest(AUDIT_KEY_NAME, value, Stage.CURRENT, 0));
+      } catch (ConflictException raced) {
+        // another CLI made it first: use theirs
+      }
+      stored = b.secrets().read(ReadRequest.current(AUDIT_KEY_NAME));
+    }
+    try (SecretValue encoded = stored.orElseThrow().value()) {
+      byte[] raw = java.util.Base64.getDecoder().decode(encoded.copyUtf8String());
+      try {
+        return SecretValue.of(raw);
+      } finally {
+        java.util.Arrays.fill(raw, (byte) 0);
+      }
+    }
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private AuditSink sink() {
-    if (sink == null && backend() instanceof FileBackend) {
-      sink = ((FileBackend) backend()).openAuditSink();
+    if (sink == null) {
+      if (isFile()) {
+        if (auditOverride != null) {
+          throw new CliError(
+              Main.USAGE, "--audit is for other stores: a file store logs to its own audit.jsonl");
+        }
+        sink = FileStores.openAuditSink(backend());
+      } else {
+        Path file = auditFile();
+        try {
+          Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot create the audit log's folder", e);
+        }
+        try (SecretValue key = auditChainKey()) {
+          sink =
+              AuditSinks.jsonLines(
+                  file,
+                  key,
+                  JsonLinesOptions.builder()
+                      .everyEvent()
+                      .fsync(true)
+                      .clock(clock)
+                      .mirror(cliMirror().orElseThrow())
+                      .build());
+        }
+      }
     }
     return sink;
   }
@@ -211,8 +324,7 @@ final class RoomContext implements AutoCloseable {
 
   /** The KEK names, where the backend can list them; else just {@code default}. */
   List<String> keyNames() {
-    KeyEncryptionService keys = keys();
-    return keys instanceof FileKeyring ? ((FileKeyring) keys).keyNames() : List.of("default");
+    return isFile() ? FileStores.keyNames(backend()) : List.of("default");
   }
 
   /**
@@ -240,42 +352,33 @@ final class RoomContext implements AutoCloseable {
     return envelope(names.contains("default") ? "default" : names.get(0));
   }
 
-  private FileUri fileUri(String command) {
-    if (!"file".equalsIgnoreCase(uri.getScheme())) {
+  private void requireFile(String command) {
+    if (!isFile()) {
       throw new CliError(
           Main.USAGE, command + " works on file: stores only, not " + uri.getScheme() + ":");
     }
-    return FileUri.parse(uri);
   }
 
-  private Credentials credentials(FileUri file, boolean confirm) {
-    try {
-      return file.credentials(env);
-    } catch (AccessDeniedException missing) {
-      Console console = System.console();
-      if (console == null) {
-        throw missing;
-      }
-      char[] first = console.readPassword("Passphrase for %s: ", file.path());
-      if (first == null || first.length == 0) {
-        throw new AccessDeniedException("no passphrase given");
-      }
-      try {
-        if (confirm) {
-          char[] second = console.readPassword("Repeat the passphrase: ");
-          boolean same = second != null && Arrays.equals(first, second);
-          if (second != null) {
-            Arrays.fill(second, '\0');
-          }
-          if (!same) {
-            throw new CliError(Main.USAGE, "the passphrases do not match");
-          }
-        }
-        return Credentials.passphrase(first);
-      } finally {
-        Arrays.fill(first, '\0');
-      }
+  /** Asks on the terminal; null without one. */
+  private static char[] prompt(Path store, boolean confirm) {
+    Console console = System.console();
+    if (console == null) {
+      return null;
     }
+    char[] first = console.readPassword("Passphrase for %s: ", store);
+    if (first == null || !confirm) {
+      return first;
+    }
+    char[] second = console.readPassword("Repeat the passphrase: ");
+    boolean same = second != null && Arrays.equals(first, second);
+    if (second != null) {
+      Arrays.fill(second, '\0');
+    }
+    if (!same) {
+      Arrays.fill(first, '\0');
+      throw new CliError(Main.USAGE, "the passphrases do not match");
+    }
+    return first;
   }
 
   private static BackendProvider provider(String scheme) {

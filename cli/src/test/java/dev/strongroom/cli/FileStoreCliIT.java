@@ -209,10 +209,10 @@ class FileStoreCliIT {
     Files.writeString(
         gone, Files.readString(gone).replace("\"deleted\" : true", "\"deleted\" : false"));
     Result get = run("", "get", "db");
-    assertEquals(Main.FAILED, get.exit(), get.err());
+    assertEquals(Main.TAMPERED, get.exit(), get.err());
     assertTrue(get.err().contains("older copy"), get.err());
     Result undeleted = run("", "get", "gone");
-    assertEquals(Main.FAILED, undeleted.exit(), undeleted.err());
+    assertEquals(Main.TAMPERED, undeleted.exit(), undeleted.err());
     assertTrue(undeleted.err().contains("integrity"), undeleted.err());
 
     Result doctor = run("", "doctor");

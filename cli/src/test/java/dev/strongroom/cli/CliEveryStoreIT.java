@@ -1,0 +1,182 @@
+package dev.strongroom.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 14: the same command scenario through the {@code ./strongroom} launcher (the shaded jar,
+ * which holds every backend) on a file store, the real OpenBao dev server and moto: put, get, list,
+ * rotate, encrypt and decrypt, key rotate, API keys issued, verified and revoked, and the audit log
+ * every store gets (the file store's own; for the others the default under {@code $XDG_STATE_HOME})
+ * verified, then refused once a line is edited. A canary value never reaches stderr or the log.
+ */
+class CliEveryStoreIT {
+  private static final Path LAUNCHER = Path.of("..", "strongroom").toAbsolutePath().normalize();
+  private static final String CANARY = "CANARY-every-store-9d1f-never-print-me";
+
+  @TempDir Path dir;
+
+  record Result(int exit, String out, String err) {}
+
+  static Stream<String> stores() {
+    return Stream.of("file", "vault", "aws");
+  }
+
+  private static String env(String name) {
+    String value = System.getenv(name);
+    if (value == null || value.isBlank()) {
+      fail(
+          ("true".equals(System.getenv("CI")) ? "CI=true and " : "")
+              + name
+              + " is not set: run scripts/servers/all.sh up and source"
+              + " ~/.cache/strongroom/state/servers.env before Maven (or -DskipITs)");
+    }
+    return value;
+  }
+
+  private String storeUri(String kind, String ns) {
+    return switch (kind) {
+      case "file" -> "file:" + dir.resolve("store");
+      case "vault" ->
+          "vault://" + env("STRONGROOM_VAULT_ADDR").replaceFirst("^https?://", "") + "?tls=false";
+      case "aws" ->
+          "aws:?region=us-east-1&endpoint="
+              + env("STRONGROOM_AWS_ENDPOINT")
+              + "&secretPrefix="
+              + ns
+              + "/&kmsKey=alias/"
+              + ns;
+      default -> throw new AssertionError(kind);
+    };
+  }
+
+  @ParameterizedTest
+  @MethodSource("stores")
+  void sameScenario_onEveryStore(String kind) throws Exception {
+    String ns = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+    String store = storeUri(kind, ns);
+    String name = ns + "/db/password";
+
+    if (kind.equals("file")) {
+      ok("", store, "init");
+    } else if (kind.equals("aws")) {
+      ok("", store, "key", "create", "default");
+    } else if (kind.equals("vault")) {
+      int exit = run("", store, "key", "create", "default").exit();
+      assertTrue(exit == 0 || exit == 4, "key create default: exit " + exit);
+    }
+    assertTrue(ok(CANARY, store, "put", name).out().contains("version 1"));
+    assertEquals(CANARY, ok("", store, "get", name).out());
+    assertTrue(ok("", store, "list", ns + "/").out().contains(name));
+    ok("", store, "rotate", name);
+    assertFalse(ok("", store, "get", name).out().contains(CANARY), "rotate kept the value");
+
+    Path plain = dir.resolve("plain.txt");
+    Files.writeString(plain, "message for " + kind);
+    byte[] sealed = runBytes(Files.readAllBytes(plain), store, "encrypt");
+    Path sealedFile = dir.resolve("sealed.bin");
+    Files.write(sealedFile, sealed);
+    assertEquals(
+        "message for " + kind,
+        new String(
+            runBytes(Files.readAllBytes(sealedFile), store, "decrypt"), StandardCharsets.UTF_8));
+    assertTrue(ok("", store, "key", "rotate", "default").out().contains("default"));
+
+    String key = ok("", store, "apikey", "issue", "--env", "live", "--owner", ns).out().trim();
+    assertTrue(key.startsWith("sr_live_"), "an API key on stdout");
+    String id = key.split("_")[2];
+    ok(key, store, "apikey", "verify");
+    ok("", store, "apikey", "revoke", id);
+    assertEquals(8, run(key, store, "apikey", "verify").exit(), "a revoked key: exit 8");
+
+    Result verified = ok("", store, "audit", "verify");
+    assertTrue(verified.out().startsWith("OK: "), verified.out());
+    Path log = Path.of(verified.out().substring(verified.out().indexOf(" in ") + 4).trim());
+    if (!kind.equals("file")) {
+      assertTrue(log.startsWith(dir.resolve("state")), "default audit log under XDG: " + log);
+    }
+    String text = Files.readString(log);
+    assertTrue(text.contains("(claimed)"), "the CLI principal is marked as claimed");
+    assertFalse(text.contains(CANARY));
+
+    Files.writeString(log, text.replaceFirst("\"operation\":\"write\"", "\"operation\":\"read\""));
+    Result tampered = run("", store, "audit", "verify");
+    assertEquals(1, tampered.exit(), tampered.err());
+    assertTrue(tampered.err().contains("does not verify"), tampered.err());
+  }
+
+  private Result ok(String stdin, String store, String... args) throws Exception {
+    Result r = run(stdin, store, args);
+    assertEquals(0, r.exit(), () -> String.join(" ", args) + " failed: " + r.err());
+    return r;
+  }
+
+  private Result run(String stdin, String store, String... args) throws Exception {
+    Raw raw = exec(stdin.getBytes(StandardCharsets.UTF_8), store, args);
+    return new Result(raw.exit, new String(raw.out, StandardCharsets.UTF_8), raw.err);
+  }
+
+  private byte[] runBytes(byte[] stdin, String store, String... args) throws Exception {
+    Raw raw = exec(stdin, store, args);
+    assertEquals(0, raw.exit, () -> String.join(" ", args) + " failed: " + raw.err);
+    return raw.out;
+  }
+
+  private record Raw(int exit, byte[] out, String err) {}
+
+  private Raw exec(byte[] stdin, String store, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(LAUNCHER.toString());
+    command.add("--store");
+    command.add(store);
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    Map<String, String> env = builder.environment();
+    env.remove("STRONGROOM_PASSPHRASE");
+    env.put("STRONGROOM_MASTER_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+    env.put("STRONGROOM_SKIP_BUILD", "1");
+    env.put("XDG_STATE_HOME", dir.resolve("state").toString());
+    Process p = builder.start();
+    CompletableFuture<byte[]> out =
+        CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+    CompletableFuture<byte[]> err =
+        CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+    try (OutputStream in = p.getOutputStream()) {
+      in.write(stdin);
+    } catch (IOException e) {
+      // the command did not read its input: its exit code says what happened
+    }
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + command);
+    String stderr = new String(err.get(), StandardCharsets.UTF_8);
+    assertFalse(stderr.contains(CANARY), "the canary reached stderr");
+    return new Raw(p.exitValue(), out.get(), stderr);
+  }
+
+  private static byte[] readAll(InputStream in) {
+    try {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
