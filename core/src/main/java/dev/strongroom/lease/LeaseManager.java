@@ -65,9 +65,11 @@ import org.slf4j.LoggerFactory;
  *       the credential was revoked is revoked and wiped in turn.
  *   <li>The manager registers once with each provider it acquires from for {@link
  *       LeaseProvider#onCredentialsReset}: on that signal every live credential from that provider
- *       is rotated at once, as after a refused renewal. Each provider has a reset count; a renewal
- *       or rotation whose provider call overlapped a reset rotates again at once, since its result
- *       may belong to the invalidated set.
+ *       is rotated at once, as after a refused renewal, and from that signal until its replacement
+ *       is adopted a read of it fails with {@link LeaseExpiredException} (the dead values are never
+ *       handed out). Each provider has a reset count; a renewal or rotation whose provider call
+ *       overlapped a reset rotates again at once, since its result may belong to the invalidated
+ *       set.
  * </ul>
  */
 public final class LeaseManager implements AutoCloseable {
@@ -419,8 +421,10 @@ public final class LeaseManager implements AutoCloseable {
         Instant now = clock.instant();
         old = c.secret;
         overlap = c.resetSinceGrant || c.state != State.ACTIVE ? Duration.ZERO : overlap(c, now);
-        c.resetSinceGrant = false;
         c.adopt(fresh);
+        // A grant whose acquire overlapped a reset may belong to the invalidated set: it is
+        // refused to readers like the dead one until the rotation planned below replaces it.
+        c.resetSinceGrant = c.rotatable && resetEpoch(c.provider) != epoch;
         events.add(LeaseEvent.of(LeaseEvent.Type.ROTATED, c.path, c.lease, now));
         plan(c, now, epoch);
         schedule(c, now);
