@@ -325,6 +325,24 @@ class LeaseManagerTest {
     assertThrows(LeaseExpiredException.class, () -> credential.field("password"));
   }
 
+  /** Issue 17: a planned token replacement rotates at once, the old values readable meanwhile. */
+  @Test
+  void credentialsRetiring_rotatesWithOverlap_oldValuesReadableUntilReplaced() {
+    LeaseManager manager = manager(ZERO);
+    LeasedCredential credential = manager.acquire(provider, "db/creds/app");
+    scheduler.advance(Duration.ofSeconds(10));
+
+    provider.retireCredentials();
+    assertEquals(provider.latest("db/creds/app").password, password(credential));
+    scheduler.runDue();
+
+    assertEquals(List.of("ROTATED@10"), eventLog());
+    assertEquals("db/creds/app/lease-2", credential.lease().id());
+    assertNull(provider.grants.get("db/creds/app/lease-1").revokedAt); // kept for the overlap
+    scheduler.advance(Duration.ofSeconds(15));
+    assertEquals(START.plusSeconds(25), provider.grants.get("db/creds/app/lease-1").revokedAt);
+  }
+
   @Test
   void renewal_grantTooShort_rotates() {
     LeaseManager manager = manager(ZERO);
