@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * revokes the leases that token created, so the database login dies with it. The room's background
  * renewer notices within its check interval without any request, the lease manager refuses reads of
  * the dead credential from then on, the backend logs in again (AppRole) and the credential is
- * re-acquired under the new token. With a fixed token (no re-login) the credential stays refused.
- * Lease TTL one hour: its own renewal cannot explain anything here.
+ * re-acquired under the new token. With a fixed token (no re-login) the credential stays refused. A
+ * token near its max TTL is replaced by a fresh login before it dies, with no failed read. Lease
+ * TTL one hour: its own renewal cannot explain anything here.
  */
 class VaultRoomTokenDeathIT {
   private VaultBackend root;
@@ -182,6 +183,77 @@ class VaultRoomTokenDeathIT {
     }
     assertEquals(List.of(), db.listedLeases(), "leases left after close");
     assertEquals(List.of(), VaultServers.roleAccessors(root, role), "token left after close");
+  }
+
+  /**
+   * Issue 17: a token near its max TTL (token_ttl 4 s, token_max_ttl 8 s) is replaced by a fresh
+   * AppRole login before it dies, in the background, and the lease under it is re-acquired while
+   * the old one is still valid: a read loop across two max-TTL boundaries never fails, and each
+   * password it reads is accepted by PostgreSQL when read.
+   */
+  @Test
+  void appRoleToken_nearMaxTtl_freshLoginBeforeItDies_noFailedRead() throws Exception {
+    ObjectNode roleBody = VaultHttp.object();
+    roleBody.putArray("token_policies").add(policy);
+    roleBody.put("token_ttl", "4s");
+    roleBody.put("token_max_ttl", "8s");
+    VaultServers.root(root, "POST", "auth/approle/role/" + role, roleBody);
+    String roleId =
+        VaultServers.root(root, "GET", "auth/approle/role/" + role + "/role-id", null)
+            .data()
+            .path("role_id")
+            .asText();
+    String secretId =
+        VaultServers.root(
+                root, "POST", "auth/approle/role/" + role + "/secret-id", VaultHttp.object())
+            .data()
+            .path("secret_id")
+            .asText();
+    List<LeaseEvent> events = new CopyOnWriteArrayList<>();
+    try (Strongroom room =
+        Strongroom.builder()
+            .backend(
+                VaultBackendProvider.connect(
+                    VaultConfig.builder(URI.create(VaultServers.env("STRONGROOM_VAULT_ADDR")))
+                        .appRole(
+                            "approle", SecretValue.ofUtf8(roleId), SecretValue.ofUtf8(secretId))
+                        .build()))
+            .build()) {
+      room.onLeaseEvent(events::add);
+      LeasedCredential credential = room.lease(db.path());
+      java.util.Set<String> passwords = new java.util.LinkedHashSet<>();
+      int reads = 0;
+      int failed = 0;
+      int wiped = 0;
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(18);
+      while (System.nanoTime() < end) {
+        try {
+          String u = credential.field("username").copyUtf8String();
+          String p = credential.field("password").copyUtf8String();
+          reads++;
+          if (passwords.add(p)) {
+            assertTrue(DynamicDb.accepts(u, p), "a new password PostgreSQL refuses; " + events);
+          }
+        } catch (LeaseExpiredException e) {
+          failed++;
+        } catch (IllegalStateException e) {
+          wiped++; // the value was wiped between field() and copy: read again
+        }
+        TimeUnit.MILLISECONDS.sleep(20);
+      }
+      String u = credential.field("username").copyUtf8String();
+      assertTrue(DynamicDb.accepts(u, credential.field("password").copyUtf8String()));
+      assertEquals(0, failed, "failed reads; events: " + events);
+      assertTrue(passwords.size() >= 3, "expected two replacements in 18 s; events: " + events);
+      System.out.printf(
+          "[VaultRoomTokenDeathIT] max TTL 8 s: %d reads over 18 s, %d failed, %d distinct"
+              + " passwords, %d read(s) raced a wipe; events %s%n",
+          reads,
+          failed,
+          passwords.size(),
+          wiped,
+          events.stream().map(e -> e.type().toString()).toList());
+    }
   }
 
   /**
