@@ -65,9 +65,13 @@ import org.slf4j.LoggerFactory;
  *       the credential was revoked is revoked and wiped in turn.
  *   <li>The manager registers once with each provider it acquires from for {@link
  *       LeaseProvider#onCredentialsReset}: on that signal every live credential from that provider
- *       is rotated at once, as after a refused renewal. Each provider has a reset count; a renewal
- *       or rotation whose provider call overlapped a reset rotates again at once, since its result
- *       may belong to the invalidated set.
+ *       is rotated at once, as after a refused renewal, and from that signal until its replacement
+ *       is adopted a read of it fails with {@link LeaseExpiredException} (the dead values are never
+ *       handed out). Each provider has a reset count; a renewal or rotation whose provider call
+ *       overlapped a reset rotates again at once, since its result may belong to the invalidated
+ *       set. It also registers for {@link LeaseProvider#onCredentialsRetiring}: on that signal the
+ *       live credentials are rotated at once with the usual overlap, their values still readable
+ *       until the replacement is adopted.
  * </ul>
  */
 public final class LeaseManager implements AutoCloseable {
@@ -224,6 +228,7 @@ public final class LeaseManager implements AutoCloseable {
     AtomicLong epoch = resets.putIfAbsent(provider, fresh);
     if (epoch == null) {
       provider.onCredentialsReset(() -> credentialsReset(provider));
+      provider.onCredentialsRetiring(() -> credentialsRetiring(provider));
       return 0;
     }
     return epoch.get();
@@ -246,6 +251,26 @@ public final class LeaseManager implements AutoCloseable {
         if (c.state != State.REVOKED) {
           Instant now = clock.instant();
           c.resetSinceGrant = true;
+          rotateNow(c, now);
+          schedule(c, now);
+        }
+      }
+    }
+  }
+
+  /**
+   * Every lease {@code provider} issued so far is still valid but will die soon: replace its live
+   * credentials now, with the usual overlap (reads keep getting the old values until then).
+   */
+  private void credentialsRetiring(LeaseProvider provider) {
+    LOG.info("lease provider retires its credentials; replacing its leases");
+    for (LeasedCredential c : live) {
+      if (c.provider != provider || !c.rotatable) {
+        continue;
+      }
+      synchronized (c) {
+        if (c.state != State.REVOKED && c.action != Action.ROTATE) {
+          Instant now = clock.instant();
           rotateNow(c, now);
           schedule(c, now);
         }
@@ -419,8 +444,10 @@ public final class LeaseManager implements AutoCloseable {
         Instant now = clock.instant();
         old = c.secret;
         overlap = c.resetSinceGrant || c.state != State.ACTIVE ? Duration.ZERO : overlap(c, now);
-        c.resetSinceGrant = false;
         c.adopt(fresh);
+        // A grant whose acquire overlapped a reset may belong to the invalidated set: it is
+        // refused to readers like the dead one until the rotation planned below replaces it.
+        c.resetSinceGrant = c.rotatable && resetEpoch(c.provider) != epoch;
         events.add(LeaseEvent.of(LeaseEvent.Type.ROTATED, c.path, c.lease, now));
         plan(c, now, epoch);
         schedule(c, now);

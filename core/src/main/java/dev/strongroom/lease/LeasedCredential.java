@@ -16,7 +16,8 @@ import java.util.concurrent.ScheduledFuture;
  * the credential before its maximum TTL, and wipes the values when the lease ends or is revoked.
  * Read the current values with {@link #fields()} or {@link #field(String)} each time they are
  * needed; after the lease's end they are refused with {@link LeaseExpiredException}, even if the
- * manager's scheduler has not run yet.
+ * manager's scheduler has not run yet; likewise from the moment the provider signals that the
+ * credentials it issued were reset until a replacement is in place.
  *
  * <p>Thread-safe. The {@link SecretValue}s handed out are the live values: they are wiped when the
  * lease is rotated, expires or is revoked, so copy out what you need at once (a read racing with a
@@ -86,13 +87,24 @@ public final class LeasedCredential implements AutoCloseable {
   /**
    * The current secret fields by name (for an issued lease, the single field {@code "value"}).
    *
-   * @throws LeaseExpiredException if the lease has ended or was revoked
+   * @throws LeaseExpiredException if the lease has ended or was revoked, or if the provider reset
+   *     the credentials it was issued under (for Vault: the token behind it died) and no
+   *     replacement has been acquired yet
    */
   public Map<String, SecretValue> fields() {
     Instant now = manager.now();
     synchronized (this) {
       if (state == State.REVOKED) {
         throw new LeaseExpiredException("lease " + lease.id() + " on " + path + " was revoked");
+      }
+      if (resetSinceGrant) {
+        throw new LeaseExpiredException(
+            "lease "
+                + lease.id()
+                + " on "
+                + path
+                + " is invalid: the backend reset the credentials it was issued under; a"
+                + " replacement is being acquired");
       }
       Instant end = end();
       if (state == State.EXPIRED || !now.isBefore(end)) {

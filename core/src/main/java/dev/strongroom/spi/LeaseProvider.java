@@ -32,4 +32,13 @@ public interface LeaseProvider {
    * default never calls it, for providers whose leases do not die together.
    */
   default void onCredentialsReset(Runnable listener) {}
+
+  /**
+   * Registers {@code listener} to be run, on any thread, whenever every lease this provider issued
+   * so far is still valid but will die soon together (for Vault: a planned re-login before the
+   * token's maximum TTL replaced the token they were created under). The lease manager then
+   * replaces them at once, keeping the old ones valid for the usual overlap. The listener must
+   * return quickly. The default never calls it.
+   */
+  default void onCredentialsRetiring(Runnable listener) {}
 }

@@ -121,6 +121,18 @@ final class FakeLeaseProvider implements LeaseProvider {
     resetListeners.add(listener);
   }
 
+  final List<Runnable> retiringListeners = new CopyOnWriteArrayList<>();
+
+  @Override
+  public void onCredentialsRetiring(Runnable listener) {
+    retiringListeners.add(listener);
+  }
+
+  /** Signals that every grant so far will die soon (still valid now). */
+  void retireCredentials() {
+    retiringListeners.forEach(Runnable::run);
+  }
+
   /** Invalidates every grant so far (as Vault does when the token behind them dies) and signals. */
   void resetCredentials() {
     synchronized (this) {

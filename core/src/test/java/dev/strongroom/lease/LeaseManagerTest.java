@@ -269,6 +269,80 @@ class LeaseManagerTest {
     assertEquals("db/creds/app/lease-3", credential.lease().id());
   }
 
+  /** Issue 17: from the reset signal on, the dead credential is never handed out as valid. */
+  @Test
+  void credentialsReset_beforeReplacement_readsRefusedTyped() {
+    LeaseManager manager = manager(ZERO);
+    LeasedCredential credential = manager.acquire(provider, "db/creds/app");
+    scheduler.advance(Duration.ofSeconds(10));
+
+    provider.resetCredentials();
+
+    LeaseExpiredException e =
+        assertThrows(LeaseExpiredException.class, () -> credential.field("password"));
+    assertTrue(e.getMessage().contains("db/creds/app"), e.getMessage());
+    assertTrue(e.getMessage().contains("reset"), e.getMessage());
+    assertFalse(e.getMessage().contains(FakeLeaseProvider.CANARY), e.getMessage());
+    assertThrows(LeaseExpiredException.class, credential::fields);
+    scheduler.runDue();
+    assertEquals(provider.latest("db/creds/app").password, password(credential));
+  }
+
+  /** Issue 17: while the replacement cannot be acquired, reads stay refused (not the dead one). */
+  @Test
+  void credentialsReset_replacementFails_readsStayRefusedUntilItWorks() {
+    LeaseManager manager = manager(ZERO);
+    LeasedCredential credential = manager.acquire(provider, "db/creds/app");
+    provider.acquireFails = true;
+
+    provider.resetCredentials();
+    scheduler.advance(Duration.ofSeconds(5));
+
+    assertThrows(LeaseExpiredException.class, () -> credential.field("password"));
+    provider.acquireFails = false;
+    scheduler.advance(Duration.ofSeconds(10));
+    assertEquals(provider.latest("db/creds/app").password, password(credential));
+  }
+
+  /**
+   * Issue 17: a replacement whose acquire overlapped a second reset may itself be dead: it is not
+   * handed out while the next replacement is being acquired.
+   */
+  @Test
+  void credentialsReset_duringRotation_suspectReplacementRefused() {
+    LeaseManager manager = manager(ZERO);
+    LeasedCredential credential = manager.acquire(provider, "db/creds/app");
+    provider.onAcquire =
+        () -> {
+          provider.onAcquire = () -> provider.acquireFails = true;
+          provider.resetCredentials();
+        };
+
+    provider.resetCredentials();
+    scheduler.runDue();
+
+    assertEquals("db/creds/app/lease-2", credential.lease().id());
+    assertThrows(LeaseExpiredException.class, () -> credential.field("password"));
+  }
+
+  /** Issue 17: a planned token replacement rotates at once, the old values readable meanwhile. */
+  @Test
+  void credentialsRetiring_rotatesWithOverlap_oldValuesReadableUntilReplaced() {
+    LeaseManager manager = manager(ZERO);
+    LeasedCredential credential = manager.acquire(provider, "db/creds/app");
+    scheduler.advance(Duration.ofSeconds(10));
+
+    provider.retireCredentials();
+    assertEquals(provider.latest("db/creds/app").password, password(credential));
+    scheduler.runDue();
+
+    assertEquals(List.of("ROTATED@10"), eventLog());
+    assertEquals("db/creds/app/lease-2", credential.lease().id());
+    assertNull(provider.grants.get("db/creds/app/lease-1").revokedAt); // kept for the overlap
+    scheduler.advance(Duration.ofSeconds(15));
+    assertEquals(START.plusSeconds(25), provider.grants.get("db/creds/app/lease-1").revokedAt);
+  }
+
   @Test
   void renewal_grantTooShort_rotates() {
     LeaseManager manager = manager(ZERO);

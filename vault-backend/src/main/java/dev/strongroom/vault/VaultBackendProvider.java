@@ -72,7 +72,8 @@ public final class VaultBackendProvider implements BackendProvider {
           "role",
           "jwt_file",
           "insecure_http",
-          "max_response_bytes");
+          "max_response_bytes",
+          "token_check_interval");
 
   /** For {@link java.util.ServiceLoader}. */
   public VaultBackendProvider() {}
@@ -91,7 +92,11 @@ public final class VaultBackendProvider implements BackendProvider {
   public static Backend connect(VaultConfig config) {
     Objects.requireNonNull(config, "config");
     return VaultBackend.open(
-        config.transport(), config.login(), config.kvMount(), config.transitMount());
+        config.transport(),
+        config.login(),
+        config.kvMount(),
+        config.transitMount(),
+        config.tokenCheckInterval());
   }
 
   /** Parses a {@code vault:} URI, reading credentials through {@code env}. */
@@ -143,6 +148,9 @@ public final class VaultBackendProvider implements BackendProvider {
     }
     if (params.containsKey("deadline")) {
       b.deadline(duration(params.get("deadline"), "deadline"));
+    }
+    if (params.containsKey("token_check_interval")) {
+      b.tokenCheckInterval(duration(params.get("token_check_interval"), "token_check_interval"));
     }
     if (params.containsKey("attempts")) {
       try {

@@ -44,8 +44,10 @@ public final class VaultConfig {
   private final boolean plainHttpAllowed;
   private final String authMethod;
   private final Login login;
+  private final Duration tokenCheckInterval;
 
   private VaultConfig(Builder b) {
+    this.tokenCheckInterval = b.tokenCheckInterval;
     this.address = b.address;
     this.namespace = b.namespace;
     this.caFile = b.caFile;
@@ -115,6 +117,14 @@ public final class VaultConfig {
     return maxAttempts;
   }
 
+  /**
+   * How often the background renewer looks the token up ({@code auth/token/lookup-self}), which
+   * bounds the time to notice a token revoked out of band; default 30 s.
+   */
+  public Duration tokenCheckInterval() {
+    return tokenCheckInterval;
+  }
+
   /** The largest response body the client reads; a longer one fails the call. */
   public long maxResponseBytes() {
     return maxResponseBytes;
@@ -159,6 +169,8 @@ public final class VaultConfig {
         + (plainHttpAllowed ? ", insecureHttp" : "")
         + ", maxAttempts="
         + maxAttempts
+        + ", tokenCheckInterval="
+        + tokenCheckInterval
         + "]";
   }
 
@@ -179,6 +191,7 @@ public final class VaultConfig {
     private boolean plainHttpAllowed;
     private String authMethod;
     private Login login;
+    private Duration tokenCheckInterval = Duration.ofSeconds(30);
 
     private Builder(URI address) {
       Objects.requireNonNull(address, "address");
@@ -225,6 +238,22 @@ public final class VaultConfig {
     /** The deadline of a call including retries; default 30 s. */
     public Builder deadline(Duration deadline) {
       this.deadline = positive(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * How often the background renewer looks the token up, which bounds the time until a token
+     * revoked out of band is noticed (its leases reported invalid and the room logged in again);
+     * default 30 s, at least 100 ms, at most 1 hour.
+     */
+    public Builder tokenCheckInterval(Duration interval) {
+      positive(interval, "tokenCheckInterval");
+      if (interval.compareTo(Duration.ofMillis(100)) < 0
+          || interval.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "expected a token check interval from 100 ms to 1 h but was " + interval);
+      }
+      this.tokenCheckInterval = interval;
       return this;
     }
 

@@ -249,4 +249,22 @@ class VaultBackendProviderTest {
             .toString()
             .startsWith("VaultConfig[address=https://h:8200"));
   }
+
+  /** Issue 17: the bound on noticing a revoked token is a URI parameter, default 30 s. */
+  @Test
+  void tokenCheckInterval_parsedBoundedAndDefault30s() {
+    Map<String, String> env = Map.of("VAULT_TOKEN", TOKEN);
+    assertEquals(
+        java.time.Duration.ofSeconds(30), parse("vault://vault.example", env).tokenCheckInterval());
+    assertEquals(
+        java.time.Duration.ofMillis(500),
+        parse("vault://vault.example?token_check_interval=500ms", env).tokenCheckInterval());
+    for (String bad : new String[] {"50ms", "2h", "0s", "x"}) {
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class,
+              () -> parse("vault://vault.example?token_check_interval=" + bad, env));
+      org.junit.jupiter.api.Assertions.assertFalse(e.getMessage().contains(TOKEN));
+    }
+  }
 }

@@ -45,6 +45,11 @@ public interface Login {
    */
   String method();
 
+  /** The auth mount for messages, or empty for a token. */
+  default String mount() {
+    return "";
+  }
+
   /** A fixed token; its TTL is looked up with {@code auth/token/lookup-self}. */
   static Login token(SecretValue token) {
     Objects.requireNonNull(token, "token");
@@ -109,6 +114,11 @@ public interface Login {
       @Override
       public String method() {
         return "approle";
+      }
+
+      @Override
+      public String mount() {
+        return mount;
       }
     };
   }
@@ -184,6 +194,11 @@ public interface Login {
       @Override
       public String method() {
         return method;
+      }
+
+      @Override
+      public String mount() {
+        return mount;
       }
     };
   }

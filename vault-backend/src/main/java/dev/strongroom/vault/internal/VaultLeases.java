@@ -38,10 +38,19 @@ public final class VaultLeases implements LeaseProvider {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Signals {@code listener} when a re-login replaces the token the leases were created under. */
+  /**
+   * Signals {@code listener} when the token the leases were created under dies (noticed by the
+   * background lookup or a refused request) or a re-login replaced it for that reason.
+   */
   @Override
   public void onCredentialsReset(Runnable listener) {
     tokens.onReplaced(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Signals {@code listener} when a planned login replaces a token near its max TTL. */
+  @Override
+  public void onCredentialsRetiring(Runnable listener) {
+    tokens.onRetiring(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
