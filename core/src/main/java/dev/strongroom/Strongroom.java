@@ -170,11 +170,9 @@ public final class Strongroom implements AutoCloseable {
    * @throws AccessDeniedException if the view may not read it or the access could not be recorded
    */
   public SecretValue secret(String name) {
-    String full = secretAllowed(Operation.READ, "read", name);
-    SecretCache.Entry entry =
-        audit.access(
-            "read", full, () -> core.cache().get(full), e -> e.version().version(), e -> {});
-    return copy(entry.value());
+    String full = full(name);
+    guard.checkSecret(Operation.READ, "read", full);
+    return copy(audit.readCached(core.cache(), full).value());
   }
 
   /**
@@ -945,7 +943,7 @@ public final class Strongroom implements AutoCloseable {
   /** Resolves the secret {@code name} into its full name and asks the guard. */
   private String secretAllowed(Operation operation, String opName, String name) {
     String full = full(name);
-    guard.check(operation, opName, Target.secret(full));
+    guard.checkSecret(operation, opName, full);
     return full;
   }
 

@@ -133,6 +133,26 @@ public final class AuditTrail {
     return result;
   }
 
+  /**
+   * A read of {@code cache}'s entry for {@code resource}, recorded as {@code read}: the same as
+   * {@link #access(String, String, Supplier, ToLongFunction, Consumer)} without the lambdas, for
+   * the hottest path (a cached read).
+   */
+  public SecretCache.Entry readCached(SecretCache cache, String resource) {
+    SecretCache.Entry entry;
+    try {
+      entry = cache.get(resource);
+    } catch (NotFoundException e) {
+      recordFailure("read", resource, Outcome.NOT_FOUND, e);
+      throw e;
+    } catch (RuntimeException e) {
+      recordFailure("read", resource, Outcome.ERROR, e);
+      throw e;
+    }
+    record("read", resource, entry.version().version(), Outcome.OK, "");
+    return entry;
+  }
+
   /** As {@link #access(String, String, Supplier, ToLongFunction, Consumer)} after an intent. */
   public <T> T change(
       String operation,

@@ -48,6 +48,16 @@ public final class Guard {
     return scopes.size();
   }
 
+  /**
+   * As {@link #check} for the secret {@code fullName}, allocating nothing when it is allowed (the
+   * read path).
+   */
+  public void checkSecret(Operation operation, String opName, String fullName) {
+    if (Reserved.isReserved(fullName) || !scopes.isEmpty()) {
+      check(operation, opName, Target.secret(fullName));
+    }
+  }
+
   /** Whether {@code operation} on {@code target} is allowed; records nothing. */
   public boolean allows(Operation operation, Target target) {
     if (target.type() == Resource.SECRET && Reserved.isReserved(target.name())) {

@@ -35,11 +35,16 @@ public final class Reserved {
    */
   public static boolean isReserved(String name) {
     for (String prefix : PREFIXES) {
-      if (name.startsWith(prefix) || name.equals(prefix.substring(0, prefix.length() - 1))) {
+      if (name.startsWith(prefix) || isBare(name, prefix)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether {@code name} is {@code prefix} without its trailing slash (no allocation). */
+  private static boolean isBare(String name, String prefix) {
+    return name.length() == prefix.length() - 1 && prefix.startsWith(name);
   }
 
   /** Whether a listing of the full prefix {@code prefix} can only contain reserved names. */

@@ -60,6 +60,7 @@ public final class SecretCache implements AutoCloseable {
   private final Function<String, Optional<StoredSecret>> source;
   private final Clock clock;
   private final Duration maxStale;
+  private final long maxStaleMillis;
   private final BiConsumer<String, Entry> onNewVersion;
   private final ConcurrentHashMap<String, Announcements> announced = new ConcurrentHashMap<>();
   private final Executor executor;
@@ -87,6 +88,7 @@ public final class SecretCache implements AutoCloseable {
     this.executor = executor;
     this.clock = clock;
     this.maxStale = maxStale;
+    this.maxStaleMillis = maxStale.toMillis();
     this.onNewVersion = onNewVersion;
     this.cache =
         Caffeine.newBuilder()
@@ -159,15 +161,17 @@ public final class SecretCache implements AutoCloseable {
    */
   public Entry get(String name) {
     checkOpen();
-    if (cache.policy().getIfPresentQuietly(name) != null) {
+    // One lookup on a hit (getIfPresent refreshes after refreshAfter, as get does).
+    Entry entry = cache.getIfPresent(name);
+    if (entry != null) {
       observer.cacheHit(name);
     } else {
       observer.cacheMiss(name);
+      entry = cache.get(name);
     }
-    Entry entry = cache.get(name);
     announce(name, entry);
     if (!tooOld(entry)) {
-      if (failing.contains(name)) {
+      if (!failing.isEmpty() && failing.contains(name)) {
         Duration age = Duration.between(entry.loadedAt(), clock.instant());
         if (age.compareTo(refreshAfter) > 0) {
           observer.staleRead(name, age);
@@ -247,7 +251,7 @@ public final class SecretCache implements AutoCloseable {
   }
 
   private boolean tooOld(Entry entry) {
-    return clock.millis() - entry.loadedAt().toEpochMilli() > maxStale.toMillis();
+    return clock.millis() - entry.loadedAt().toEpochMilli() > maxStaleMillis;
   }
 
   private Entry fetch(String name) {
@@ -273,6 +277,10 @@ public final class SecretCache implements AutoCloseable {
    * is installed, outside any cache computation.
    */
   private void announce(String name, Entry entry) {
+    Announcements a = entry == null ? null : announced.get(name);
+    if (a != null && entry.version().version() <= a.highest && !a.pending) {
+      return; // the read path: a version already announced and nothing queued, one lookup
+    }
     enqueue(name, entry);
     kick(name);
   }
