@@ -92,10 +92,17 @@ final class SecretCommands {
     }
   }
 
-  @Command(name = "get", description = "Print a secret's value (and nothing else) to stdout.")
+  @Command(
+      name = "get",
+      description =
+          "Print a secret's value (and nothing else) to stdout; NAME#FIELD or --field prints one"
+              + " field of a secret with named fields (a KV v2 secret's data, a JSON object).")
   static final class Get extends StoreCommand {
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME[#FIELD]")
     String name;
+
+    @Option(names = "--field", paramLabel = "FIELD", description = "One field of the secret.")
+    String field;
 
     @ArgGroup(exclusive = true)
     Which which;
@@ -113,12 +120,25 @@ final class SecretCommands {
 
     @Override
     int run(RoomContext room) throws Exception {
+      String secret = name;
+      String wanted = field;
+      int hash = name.indexOf('#');
+      if (hash >= 0) {
+        if (field != null) {
+          throw new CliError(Main.USAGE, "expected NAME#FIELD or --field, not both");
+        }
+        secret = name.substring(0, hash);
+        wanted = name.substring(hash + 1);
+      }
       SecretRef ref =
           which == null
-              ? SecretRef.of(name)
+              ? SecretRef.of(secret)
               : which.version != null
-                  ? SecretRef.ofVersion(name, which.version)
-                  : SecretRef.ofStage(name, which.stage);
+                  ? SecretRef.ofVersion(secret, which.version)
+                  : SecretRef.ofStage(secret, which.stage);
+      if (wanted != null) {
+        ref = ref.withField(wanted);
+      }
       try (SecretValue value = room.room().secret(ref)) {
         OutputStream out = stdout();
         byte[] bytes = value.copyBytes();

@@ -25,10 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue 14: the same command scenario through the {@code ./strongroom} launcher (the shaded jar,
- * which holds every backend) on a file store, the real OpenBao dev server and moto: put, get, list,
- * rotate, encrypt and decrypt, key rotate, API keys issued, verified and revoked, and the audit log
- * every store gets (the file store's own; for the others the default under {@code $XDG_STATE_HOME})
- * verified, then refused once a line is edited. A canary value never reaches stderr or the log.
+ * which holds every backend) on a file store, the real OpenBao dev server and moto: put, get (also
+ * one field, {@code NAME#FIELD}), list, rotate, encrypt and decrypt, key rotate, API keys issued,
+ * verified and revoked, and the audit log every store gets (the file store's own; for the others
+ * the default under {@code $XDG_STATE_HOME}) verified, then refused once a line is edited. A canary
+ * value never reaches stderr or the log.
  */
 class CliEveryStoreIT {
   private static final Path LAUNCHER = Path.of("..", "strongroom").toAbsolutePath().normalize();
@@ -88,6 +89,11 @@ class CliEveryStoreIT {
     assertTrue(ok(CANARY, store, "put", name).out().contains("version 1"));
     assertEquals(CANARY, ok("", store, "get", name).out());
     assertTrue(ok("", store, "list", ns + "/").out().contains(name));
+    String fields = "{\"username\":\"app\",\"password\":\"" + CANARY + "-f\"}";
+    ok(fields, store, "put", ns + "/db/app");
+    assertEquals(CANARY + "-f", ok("", store, "get", ns + "/db/app#password").out());
+    assertEquals("app", ok("", store, "get", "--field", "username", ns + "/db/app").out());
+    assertEquals(3, run("", store, "get", ns + "/db/app#missing").exit(), "no such field");
     ok("", store, "rotate", name);
     assertFalse(ok("", store, "get", name).out().contains(CANARY), "rotate kept the value");
 
