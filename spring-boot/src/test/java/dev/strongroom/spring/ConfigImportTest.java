@@ -46,7 +46,6 @@ class ConfigImportTest {
     }
   }
 
-  /** An application with one {@code @Value} field and an event collector. */
   /** Mutable configuration properties over imported secrets: rebound after a rotation. */
   @ConfigurationProperties("db")
   public static class DbProperties {
@@ -80,6 +79,10 @@ class ConfigImportTest {
   @ConfigurationProperties("db")
   public record FrozenDb(String password) {}
 
+  /**
+   * An application with one {@code @Value} field, three configuration-properties beans and an event
+   * collector.
+   */
   @Configuration(proxyBeanMethods = false)
   @ImportAutoConfiguration(StrongroomAutoConfiguration.class)
   @EnableConfigurationProperties({DbProperties.class, ApiProperties.class, FrozenDb.class})
