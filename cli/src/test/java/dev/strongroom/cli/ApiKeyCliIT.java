@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strongroom.apikey.ApiKeys;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +16,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * from the CLI's fixed-clock hook, moved between commands.
  */
 class ApiKeyCliIT {
-  private static final Path LAUNCHER = Path.of("..", "strongroom").toAbsolutePath().normalize();
   private static final String MASTER_KEY =
       Base64.getEncoder()
           .encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
@@ -57,28 +52,9 @@ class ApiKeyCliIT {
   }
 
   private Result run(String stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(LAUNCHER.toString());
-    command.addAll(Arrays.asList(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    builder.environment().remove("STRONGROOM_PASSPHRASE");
-    builder.environment().putAll(env);
-    Process p = builder.start();
-    CompletableFuture<byte[]> out =
-        CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<byte[]> err =
-        CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(stdin.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      // the command did not read its input: reported by its exit code
-    }
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + command);
-    Result r =
-        new Result(
-            p.exitValue(),
-            new String(out.get(), StandardCharsets.UTF_8),
-            new String(err.get(), StandardCharsets.UTF_8));
+    Launcher.Output o =
+        Launcher.run(dir, env, stdin.getBytes(StandardCharsets.UTF_8), Arrays.asList(args));
+    Result r = new Result(o.exit(), o.out(), o.stderr());
     results.add(r);
     return r;
   }
@@ -87,14 +63,6 @@ class ApiKeyCliIT {
     Result r = run(stdin, args);
     assertEquals(0, r.exit(), () -> String.join(" ", args) + " failed: " + r.stderr());
     return r;
-  }
-
-  private static byte[] readAll(InputStream in) {
-    try {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   /** Issues (or rotates) through the CLI and returns the key printed on stdout. */

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,7 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * value never reaches stderr or the log.
  */
 class CliEveryStoreIT {
-  private static final Path LAUNCHER = Path.of("..", "strongroom").toAbsolutePath().normalize();
   private static final String CANARY = "CANARY-every-store-9d1f-never-print-me";
 
   @TempDir Path dir;
@@ -151,38 +145,15 @@ class CliEveryStoreIT {
   private record Raw(int exit, byte[] out, String err) {}
 
   private Raw exec(byte[] stdin, String store, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(LAUNCHER.toString());
-    command.add("--store");
-    command.add(store);
+    List<String> command = new ArrayList<>(List.of("--store", store));
     command.addAll(Arrays.asList(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    Map<String, String> env = builder.environment();
-    env.remove("STRONGROOM_PASSPHRASE");
-    env.put("STRONGROOM_MASTER_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
-    env.put("STRONGROOM_SKIP_BUILD", "1");
-    env.put("XDG_STATE_HOME", dir.resolve("state").toString());
-    Process p = builder.start();
-    CompletableFuture<byte[]> out =
-        CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<byte[]> err =
-        CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(stdin);
-    } catch (IOException e) {
-      // the command did not read its input: its exit code says what happened
-    }
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + command);
-    String stderr = new String(err.get(), StandardCharsets.UTF_8);
-    assertFalse(stderr.contains(CANARY), "the canary reached stderr");
-    return new Raw(p.exitValue(), out.get(), stderr);
-  }
-
-  private static byte[] readAll(InputStream in) {
-    try {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    Map<String, String> env =
+        Map.of(
+            "STRONGROOM_MASTER_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+            "STRONGROOM_SKIP_BUILD", "1",
+            "XDG_STATE_HOME", dir.resolve("state").toString());
+    Launcher.Output o = Launcher.run(dir, env, stdin, command);
+    assertFalse(o.stderr().contains(CANARY), "the canary reached stderr");
+    return new Raw(o.exit(), o.stdout(), o.stderr());
   }
 }

@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code init} that adopts no foreign folder, and {@code doctor}.
  */
 class FileStoreCliIT {
-  private static final Path LAUNCHER = Path.of("..", "strongroom").toAbsolutePath().normalize();
   private static final String CANARY = "CANARYTOKEN-5b2e";
   private static final String MASTER_KEY =
       Base64.getEncoder()
@@ -51,42 +44,15 @@ class FileStoreCliIT {
   }
 
   private Result run(String stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(LAUNCHER.toString());
-    command.addAll(Arrays.asList(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    builder.environment().remove("STRONGROOM_MASTER_KEY");
-    builder.environment().remove("STRONGROOM_PASSPHRASE");
-    builder.environment().putAll(env);
-    Process p = builder.start();
-    CompletableFuture<byte[]> out =
-        CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<byte[]> err =
-        CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(stdin.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      // not all input read: reported by the exit code
-    }
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + command);
-    return new Result(
-        p.exitValue(),
-        new String(out.get(), StandardCharsets.UTF_8),
-        new String(err.get(), StandardCharsets.UTF_8));
+    Launcher.Output o =
+        Launcher.run(dir, env, stdin.getBytes(StandardCharsets.UTF_8), Arrays.asList(args));
+    return new Result(o.exit(), o.out(), o.stderr());
   }
 
   private Result ok(String stdin, String... args) throws Exception {
     Result r = run(stdin, args);
     assertEquals(0, r.exit(), () -> String.join(" ", args) + " failed: " + r.err());
     return r;
-  }
-
-  private static byte[] readAll(InputStream in) {
-    try {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   @Test

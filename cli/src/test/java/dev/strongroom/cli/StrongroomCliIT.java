@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * process with stdin, stdout, stderr and an exit code.
  */
 class StrongroomCliIT {
-  private static final Path LAUNCHER = Path.of("..", "strongroom").toAbsolutePath().normalize();
   private static final String CANARY = "CANARY-c11-5e8d2b-never-print-me";
 
   private static final String MASTER_KEY =
@@ -59,25 +54,8 @@ class StrongroomCliIT {
   }
 
   private Result run(byte[] stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(LAUNCHER.toString());
-    command.addAll(Arrays.asList(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-    builder.environment().remove("STRONGROOM_MASTER_KEY");
-    builder.environment().remove("STRONGROOM_PASSPHRASE");
-    builder.environment().putAll(env);
-    Process p = builder.start();
-    CompletableFuture<byte[]> out =
-        CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-    CompletableFuture<byte[]> err =
-        CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-    try (OutputStream in = p.getOutputStream()) {
-      in.write(stdin);
-    } catch (IOException e) {
-      // the command did not read all its input: fine, it is reported by its exit code
-    }
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + command);
-    return new Result(p.exitValue(), out.get(), new String(err.get(), StandardCharsets.UTF_8));
+    Launcher.Output o = Launcher.run(dir, env, stdin, Arrays.asList(args));
+    return new Result(o.exit(), o.stdout(), o.stderr());
   }
 
   private Result run(String stdin, String... args) throws Exception {
@@ -88,14 +66,6 @@ class StrongroomCliIT {
     Result r = run(stdin, args);
     assertEquals(0, r.exit(), () -> String.join(" ", args) + " failed: " + r.stderr());
     return r;
-  }
-
-  private static byte[] readAll(InputStream in) {
-    try {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private void usePassphrase() {
