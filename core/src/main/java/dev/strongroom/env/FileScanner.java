@@ -379,7 +379,7 @@ public final class FileScanner {
       String line = lines[index];
       List<int[]> covered = new ArrayList<>();
       Matcher pem = PEM_BEGIN.matcher(line);
-      if (pem.find()) {
+      if (line.contains("-----BEGIN") && pem.find()) {
         StringBuilder block = new StringBuilder(line.substring(pem.start()));
         for (int j = index + 1; j < lines.length && j < index + 200; j++) {
           block.append('\n').append(lines[j].strip());
@@ -395,7 +395,7 @@ public final class FileScanner {
         assignments(index, line, covered);
       }
       Matcher url = URL_PASSWORD.matcher(line);
-      while (url.find()) {
+      while (line.contains("://") && url.find()) {
         if (!overlaps(covered, url.start(), url.end()) && !placeholderUrl(url.group())) {
           covered.add(new int[] {url.start(), url.end()});
           report(
