@@ -173,6 +173,8 @@ public final class FileScanner {
               + "|example|sample|redacted|none|null|nil|undefined|empty|password|passwd|secret"
               + "|token|your[-_ ].*|.*[-_]here|<[^>]*>|\\$[A-Za-z_]\\w*|%[A-Za-z_]\\w*%"
               + "|[a-z]+\\.[a-z]+\\.[a-z.]+");
+  private static final Pattern LONG_RUN_WITH_DIGIT =
+      Pattern.compile("(?=[A-Za-z0-9_+/=-]*[0-9])[A-Za-z0-9_+/=-]{20,}");
   private static final Pattern TEST_KEY = Pattern.compile("(?:sk|pk|rk)_test_|pk_live_");
   private static final Pattern UUID =
       Pattern.compile("(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -543,7 +545,8 @@ public final class FileScanner {
       }
     }
 
-    void report(int index, int start, String key, Kind kind, String reason, String value) {
+    void report(int index, int start, String name, Kind kind, String reason, String value) {
+      String key = safeKey(name);
       Finding finding =
           new Finding(
               file, index + 1, start + 1, kind, reason, key, suggestedName(key, index), syntax);
@@ -574,6 +577,20 @@ public final class FileScanner {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * {@code key}, or empty if it could itself be a secret (a token used as a map key): longer than
+   * 100 characters, a run of 20+ token characters with a digit, or a known format.
+   */
+  static String safeKey(String key) {
+    if (key.length() > 100
+        || SecretScanner.checkFormat("", key) != null
+        || SecretScanner.looksRandom(key)
+        || LONG_RUN_WITH_DIGIT.matcher(key).find()) {
+      return "";
+    }
+    return key;
   }
 
   static boolean sensitive(String name) {

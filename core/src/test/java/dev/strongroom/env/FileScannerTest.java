@@ -175,4 +175,19 @@ class FileScannerTest {
     assertTrue(planted > 300, "planted " + planted);
     assertEquals(planted, report.findings().size());
   }
+
+  @Test
+  void scan_tokenUsedAsKey_keyNotReported() throws IOException {
+    String token = "q8Zt3VwPn1Lx7RkYb2Hc9JdMf4Gs" + CANARY;
+    write(
+        dir.resolve("map.json"),
+        "{\"" + token + "\": \"Zr7Yq2Wk9Xn4Vb6Tm1Ls8Pd3Hg5Jf0Qa\"}",
+        "{\"ghp_16C7e42F292c6912E7710c838347Ae178B4a\": \"user\"}");
+
+    Report report = FileScanner.create().scan(List.of(dir));
+
+    assertEquals(2, report.findings().size(), report.toString());
+    assertFalse(report.toString().contains(CANARY), report.toString());
+    assertFalse(report.toString().contains("ghp_16C7"), report.toString());
+  }
 }
