@@ -94,7 +94,8 @@ class ScanCommandTest {
         dir.resolve("application.properties"),
         "spring.datasource.password=" + ScanFixture.CANARY + "s3cr3t");
 
-    Run run = run("--store", "memory:scan", "scan", "--import", "--prefix", "legacy/", dir.toString());
+    Run run =
+        run("--store", "memory:scan", "scan", "--import", "--prefix", "legacy/", dir.toString());
 
     assertEquals(Main.FAILED, run.exit(), run.err());
     assertTrue(
