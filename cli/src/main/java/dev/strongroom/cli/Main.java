@@ -16,12 +16,12 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code strongroom} command: parses the arguments, runs one command and exits with its code.
- * Exit codes: 0 success, 1 other failure (and findings of {@code scan-env}, a bad audit log), 2
- * usage error, 3 not found, 4 conflict, 5 access denied (wrong passphrase or master key, or the
- * audit log cannot be written; a rejected API key), 6 invalid ciphertext, 7 backend unavailable, 8
- * lease ended or revoked (also an expired or revoked API key), 9 tampered (a record, log or
- * ciphertext failed its integrity check). Errors are one line on stderr; {@code --verbose} adds the
- * stack trace and debug logs, none of which ever holds a secret value.
+ * Exit codes: 0 success, 1 other failure (and findings of {@code scan-env} and {@code scan}, a bad
+ * audit log), 2 usage error, 3 not found, 4 conflict, 5 access denied (wrong passphrase or master
+ * key, or the audit log cannot be written; a rejected API key), 6 invalid ciphertext, 7 backend
+ * unavailable, 8 lease ended or revoked (also an expired or revoked API key), 9 tampered (a record,
+ * log or ciphertext failed its integrity check). Errors are one line on stderr; {@code --verbose}
+ * adds the stack trace and debug logs, none of which ever holds a secret value.
  *
  * <p>Not thread-safe; one instance per run.
  */
@@ -126,7 +126,7 @@ public final class Main {
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {
         " 0:success",
-        " 1:failure (also findings of scan-env, an audit log that does not verify)",
+        " 1:failure (also findings of scan and scan-env, an audit log that does not verify)",
         " 2:usage error",
         " 3:not found",
         " 4:conflict (another writer won, or the store already exists)",
@@ -151,6 +151,7 @@ public final class Main {
         CryptoCommands.Rewrap.class,
         EnvCommands.ImportEnv.class,
         EnvCommands.ScanEnv.class,
+        ScanCommand.class,
         LeaseCommands.class,
         ApiKeyCommands.class,
         AuditCommands.class,

@@ -127,11 +127,32 @@ public final class SecretScanner {
     return scan(System.getenv());
   }
 
-  private static Finding check(String name, String value) {
+  static Finding check(String name, String value) {
     if (value == null || value.isBlank() || EnvReferences.isReference(value)) {
       return null;
     }
     String v = value.strip();
+    Finding format = checkFormat(name, v);
+    if (format != null) {
+      return format;
+    }
+    if (looksRandom(v)) {
+      return new Finding(
+          name,
+          Kind.HIGH_ENTROPY,
+          "token of " + ENTROPY_MIN_LENGTH + "+ characters with high entropy");
+    }
+    if (sensitiveName(name) && !NOT_A_SECRET.matcher(v).matches()) {
+      return new Finding(name, Kind.SENSITIVE_NAME, "sensitive name with a literal value");
+    }
+    return null;
+  }
+
+  /**
+   * The format rules only (API key, known prefix, JWT, URL with a password), no entropy or name
+   * rule: what a file scan applies to every token of a line.
+   */
+  static Finding checkFormat(String name, String v) {
     if (containsApiKey(v)) {
       return new Finding(name, Kind.STRONGROOM_API_KEY, "Strongroom API key (valid checksum)");
     }
@@ -149,15 +170,6 @@ public final class SecretScanner {
     if (URL_WITH_PASSWORD.matcher(v).matches()) {
       return new Finding(name, Kind.URL_WITH_PASSWORD, "URL with an embedded password");
     }
-    if (looksRandom(v)) {
-      return new Finding(
-          name,
-          Kind.HIGH_ENTROPY,
-          "token of " + ENTROPY_MIN_LENGTH + "+ characters with high entropy");
-    }
-    if (sensitiveName(name) && !NOT_A_SECRET.matcher(v).matches()) {
-      return new Finding(name, Kind.SENSITIVE_NAME, "sensitive name with a literal value");
-    }
     return null;
   }
 
@@ -172,7 +184,7 @@ public final class SecretScanner {
     return false;
   }
 
-  private static boolean looksRandom(String v) {
+  static boolean looksRandom(String v) {
     return v.length() >= ENTROPY_MIN_LENGTH
         && !v.startsWith("/")
         && TOKEN.matcher(v).matches()

@@ -1,5 +1,7 @@
 /**
- * Migration away from secrets in environment variables: resolve {@code strongroom:} references,
- * parse env files for import, and find variables that look like hardcoded secrets.
+ * Migration away from hardcoded secrets: resolve {@code strongroom:} references, parse env files
+ * for import, find variables that look like hardcoded secrets ({@link
+ * dev.strongroom.env.SecretScanner}) and find them in source and configuration files ({@link
+ * dev.strongroom.env.FileScanner}).
  */
 package dev.strongroom.env;
