@@ -51,9 +51,10 @@ import java.util.function.UnaryOperator;
  * cli:$USER (claimed)}: the name comes from the environment, nothing proves it. Every store has an
  * audit log, fail-closed: a file store's {@code audit.jsonl} in its folder (chain key derived from
  * the master key, never stored); for other stores {@code --audit FILE}, else {@link
- * #defaultAuditFile}, under a chain key kept in the backend under {@value #AUDIT_KEY_NAME} and the
- * log's checkpoint mirrored to the backend. {@link #audit} records the CLI's own accesses that do
- * not go through the room (streams, lease records) there too.
+ * #defaultAuditFile} (a {@code memory:} store, which ends with the process, only with {@code
+ * --audit}), under a chain key kept in the backend under {@value #AUDIT_KEY_NAME} and the log's
+ * checkpoint mirrored to the backend. {@link #audit} records the CLI's own accesses that do not go
+ * through the room (streams, lease records) there too.
  *
  * <p>Not thread-safe; one per command run.
  */
@@ -174,6 +175,10 @@ final class RoomContext implements AutoCloseable {
     return "file".equalsIgnoreCase(uri.getScheme());
   }
 
+  private boolean isMemory() {
+    return "memory".equalsIgnoreCase(uri.getScheme());
+  }
+
   /** The audit log's file: the file store's own, else {@code --audit}, else the default. */
   Path auditFile() {
     if (isFile()) {
@@ -265,6 +270,8 @@ final class RoomContext implements AutoCloseable {
               Main.USAGE, "--audit is for other stores: a file store logs to its own audit.jsonl");
         }
         sink = FileStores.openAuditSink(backend());
+      } else if (isMemory() && auditOverride == null) {
+        return null; // a memory: store ends with the process: logged only with --audit
       } else {
         Path file = auditFile();
         try {
