@@ -6,9 +6,10 @@ import org.springframework.boot.context.config.ConfigDataResource;
 
 /**
  * What one {@code strongroom:} import names: secrets, or every secret under a prefix ending in
- * {@code /}. Immutable.
+ * {@code /}. Spring Boot creates it from a {@code spring.config.import} location; users never do
+ * (its constructor is package-private). Immutable and thread-safe.
  */
-final class StrongroomConfigDataResource extends ConfigDataResource {
+public final class StrongroomConfigDataResource extends ConfigDataResource {
   private final List<String> names;
   private final StrongroomProperties properties;
 

@@ -24,6 +24,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("strongroom")
 public class StrongroomProperties {
+  /** The defaults, before Spring binds the {@code strongroom.*} properties. */
+  public StrongroomProperties() {}
+
   /** The backend URI, such as {@code file:/var/lib/app/strongroom} or {@code vault://host:8200}. */
   private String uri;
 
@@ -50,6 +53,9 @@ public class StrongroomProperties {
 
   /** The audit sinks the room writes to. */
   public static class Audit {
+    /** The defaults, before Spring binds {@code strongroom.audit.*}. */
+    public Audit() {}
+
     /** A hash-chained JSON-lines audit file; none if not set. */
     private Path file;
 
@@ -86,6 +92,9 @@ public class StrongroomProperties {
 
   /** When the health indicator reports DOWN. */
   public static class Health {
+    /** The defaults, before Spring binds {@code strongroom.health.*}. */
+    public Health() {}
+
     /**
      * A watched secret older than this (since the backend last confirmed it) makes health DOWN;
      * twice {@code strongroom.refresh} if not set.
