@@ -36,6 +36,19 @@ public final class Keys {
         KeyInfo::primaryVersion);
   }
 
+  /**
+   * The keys this view may {@linkplain #describe describe}, sorted, as the view spells them: in the
+   * room every key by its stored name ({@code tenant-acme} for tenant {@code acme}'s key), in a
+   * tenant view {@code default} if the tenant's key exists. Checked per key as {@link
+   * Operation#READ} (keys the view may not read are left out, as {@link Strongroom#list} leaves out
+   * secrets) and recorded once as {@code key.list}.
+   *
+   * @throws UnsupportedOperationException if the backend's key service cannot list its keys
+   */
+  public java.util.List<String> list() {
+    return room.keyNames();
+  }
+
   /** Describes the versions of key {@code name}. */
   public KeyInfo describe(String name) {
     return room.keyOperation(

@@ -912,6 +912,36 @@ public final class Strongroom implements AutoCloseable {
         : audit.change(opName, resource, call, version, v -> {});
   }
 
+  /** For {@link Keys#list}: the keys this view may describe, spelled as the view spells them. */
+  List<String> keyNames() {
+    return audit.access(
+        "key.list",
+        "kek/*",
+        () -> {
+          List<String> names = new ArrayList<>();
+          for (String stored : core.keys().keyNames()) {
+            if (tenantId != null) {
+              // a tenant view has one key, its own, which it calls default
+              KeyNames.Resolved own = KeyNames.resolve(namespace, tenantId, RoomCore.DEFAULT_KEK);
+              if (stored.equals(own.stored()) && guard.allows(Operation.READ, own.target())) {
+                names.add(RoomCore.DEFAULT_KEK);
+              }
+              continue;
+            }
+            KeyNames.Resolved key;
+            try {
+              key = KeyNames.resolve(namespace, null, stored);
+            } catch (IllegalArgumentException e) {
+              continue; // a name no view can spell (a native tool's), as list() skips such names
+            }
+            if (guard.allows(Operation.READ, key.target())) {
+              names.add(stored);
+            }
+          }
+          return List.copyOf(names);
+        });
+  }
+
   /** A key operation for {@link Keys} that returns nothing: {@link Operation#DELETE}. */
   void keyChange(String opName, String keyName, java.util.function.Consumer<String> action) {
     keyOperation(

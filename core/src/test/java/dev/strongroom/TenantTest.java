@@ -104,6 +104,31 @@ class TenantTest {
   }
 
   @Test
+  void keysList_eachViewSeesOnlyTheKeysItMayDescribe_asItSpellsThem() {
+    newTenant("acme");
+    newTenant("globex");
+    room.keys().create("orders");
+
+    assertEquals(List.of("default", "orders", "tenant-acme", "tenant-globex"), room.keys().list());
+    // a tenant has one key, which it calls default; it never sees its neighbours'
+    assertEquals(List.of("default"), room.tenant("acme").keys().list());
+    // a tenant without a key lists none (and listing creates none)
+    assertEquals(List.of(), room.tenant("newco").keys().list());
+    assertEquals(List.of("default", "orders", "tenant-acme", "tenant-globex"), room.keys().list());
+    // a scoped view lists only the keys it may read (describe)
+    Strongroom orders =
+        room.scoped(AccessPolicy.allow(AccessPolicy.Resource.KEY, "orders", Operation.READ));
+    assertEquals(List.of("orders"), orders.keys().list());
+    Strongroom encryptOnly =
+        room.scoped(AccessPolicy.allow(AccessPolicy.Resource.KEY, "orders", Operation.ENCRYPT));
+    assertEquals(List.of(), encryptOnly.keys().list());
+    Strongroom acmeKeyOnly =
+        room.scoped(
+            AccessPolicy.allow(AccessPolicy.Resource.KEY, "tenants/acme/default", Operation.READ));
+    assertEquals(List.of("tenant-acme"), acmeKeyOnly.keys().list());
+  }
+
+  @Test
   void tenant_badId_rejected() {
     assertThrows(IllegalArgumentException.class, () -> room.tenant("Acme!"));
     assertThrows(IllegalArgumentException.class, () -> room.tenant(""));

@@ -69,6 +69,21 @@ class KmsEnvelopeIT {
   }
 
   @Test
+  void keyNames_listsOnlyTheKeysUnderTheRoomsAliasPrefix() {
+    keys.createKey("other");
+    assertEquals(List.of("default", "orders", "other"), keys.keyNames());
+    keys.destroyKey("other");
+    assertEquals(List.of("default", "orders"), keys.keyNames());
+    // another room's prefix on the same account sees only its own default key
+    Backend neighbour = MotoServers.open(MotoServers.namespace());
+    try {
+      assertEquals(List.of("default"), neighbour.keys().keyNames());
+    } finally {
+      neighbour.close();
+    }
+  }
+
+  @Test
   void keyRef_isTheKeyArn() {
     String ref = keys.keyRef("orders");
     assertTrue(ref.startsWith("arn:aws:kms:us-east-1:"), ref);

@@ -329,9 +329,9 @@ final class RoomContext implements AutoCloseable {
     return backend().keys();
   }
 
-  /** The KEK names, where the backend can list them; else just {@code default}. */
+  /** The KEK names the room may describe (the backend lists them: Transit keys, KMS aliases). */
   List<String> keyNames() {
-    return isFile() ? FileStores.keyNames(backend()) : List.of("default");
+    return room().keys().list();
   }
 
   /**

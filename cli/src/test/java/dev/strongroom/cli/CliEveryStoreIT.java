@@ -101,6 +101,12 @@ class CliEveryStoreIT {
         new String(
             runBytes(Files.readAllBytes(sealedFile), store, "decrypt"), StandardCharsets.UTF_8));
     assertTrue(ok("", store, "key", "rotate", "default").out().contains("default"));
+    // key list works on every store (before: "default" only, off file stores)
+    String kek = "k-" + ns;
+    ok("", store, "key", "create", kek);
+    String keys = ok("", store, "key", "list").out();
+    assertTrue(keys.contains(kek + " primary=1 versions=[1]"), keys);
+    assertTrue(keys.contains("default primary="), keys); // vault: a shared mount's default
 
     String key = ok("", store, "apikey", "issue", "--env", "live", "--owner", ns).out().trim();
     assertTrue(key.startsWith("sr_live_"), "an API key on stdout");

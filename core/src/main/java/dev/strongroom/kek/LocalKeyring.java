@@ -245,6 +245,7 @@ public final class LocalKeyring implements KeyEncryptionService {
   }
 
   /** The names of the keys in this keyring. */
+  @Override
   public List<String> keyNames() {
     return List.copyOf(new java.util.TreeSet<>(keys.keySet()));
   }

@@ -71,6 +71,16 @@ public interface KeyEncryptionService {
     return java.util.OptionalInt.empty();
   }
 
+  /**
+   * The names of the keys this service holds, sorted: every name {@link #describe} accepts (on
+   * Vault the Transit mount's keys, on AWS the keys under the room's alias prefix). A service that
+   * cannot enumerate its keys keeps this default, which throws {@link
+   * UnsupportedOperationException}.
+   */
+  default java.util.List<String> keyNames() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list its keys");
+  }
+
   /** Creates a key with version 1 as primary; fails with a conflict if it exists. */
   KeyInfo createKey(String keyName);
 

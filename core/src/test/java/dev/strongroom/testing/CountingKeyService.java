@@ -96,6 +96,11 @@ public final class CountingKeyService implements KeyEncryptionService {
   }
 
   @Override
+  public java.util.List<String> keyNames() {
+    return delegate.keyNames();
+  }
+
+  @Override
   public KeyInfo describe(String keyName) {
     return delegate.describe(keyName);
   }

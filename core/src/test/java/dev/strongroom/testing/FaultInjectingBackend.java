@@ -214,6 +214,12 @@ public final class FaultInjectingBackend implements Backend {
     }
 
     @Override
+    public java.util.List<String> keyNames() {
+      check();
+      return d().keyNames();
+    }
+
+    @Override
     public KeyInfo describe(String keyName) {
       check();
       return d().describe(keyName);

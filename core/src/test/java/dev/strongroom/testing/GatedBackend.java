@@ -207,6 +207,11 @@ public final class GatedBackend implements Backend {
     }
 
     @Override
+    public java.util.List<String> keyNames() {
+      return d().keyNames();
+    }
+
+    @Override
     public KeyInfo describe(String keyName) {
       return d().describe(keyName);
     }

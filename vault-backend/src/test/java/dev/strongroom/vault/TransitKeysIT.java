@@ -2,6 +2,7 @@ package dev.strongroom.vault;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,19 @@ class TransitKeysIT {
     assertEquals(1, info.minDecryptionVersion());
     assertThrows(ConflictException.class, () -> keys.createKey(name));
     assertEquals("vault-transit:" + name, keys.keyRef(name));
+  }
+
+  @Test
+  void keyNames_listsTheMountsKeysSorted_untilDestroyed() {
+    String other = name + "-b";
+    keys.createKey(other);
+    keys.createKey(name);
+    List<String> listed = keys.keyNames();
+    assertTrue(listed.containsAll(List.of(name, other)), listed.toString());
+    assertEquals(listed.stream().sorted().toList(), listed);
+    keys.destroyKey(other);
+    assertFalse(keys.keyNames().contains(other));
+    assertTrue(keys.keyNames().contains(name));
   }
 
   @Test

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.AlreadyExistsException;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
 import software.amazon.awssdk.services.kms.model.DecryptResponse;
@@ -261,6 +262,22 @@ final class KmsKeyService implements KeyEncryptionService {
     return wrapped != null && wrapped.length > HEADER && wrapped[0] == FORMAT
         ? java.util.OptionalInt.of(version(wrapped))
         : java.util.OptionalInt.empty();
+  }
+
+  /** The keys under the room's alias prefix ({@code alias/strongroom/NAME} is key NAME). */
+  @Override
+  public List<String> keyNames() {
+    String prefix = aliasPrefix + "/";
+    return call(
+        "ListAliases",
+        aliasPrefix,
+        () ->
+            kms.listAliasesPaginator(b -> {}).aliases().stream()
+                .map(AliasListEntry::aliasName)
+                .filter(a -> a.startsWith(prefix) && a.length() > prefix.length())
+                .map(a -> a.substring(prefix.length()))
+                .sorted()
+                .toList());
   }
 
   @Override

@@ -54,6 +54,7 @@ public final class FileKeyring implements KeyEncryptionService {
   }
 
   /** The names of the keys, sorted. */
+  @Override
   public List<String> keyNames() {
     return current().keyNames();
   }

@@ -229,6 +229,25 @@ public final class TransitKeys implements KeyEncryptionService {
   }
 
   @Override
+  public List<String> keyNames() {
+    VaultHttp.Response response = http.send("LIST", mount + "/keys", null);
+    if (response.status() == 404) {
+      return List.of(); // Vault answers 404 to a LIST with nothing under it
+    }
+    if (!response.ok()) {
+      throw VaultHttp.failure("LIST", mount + "/keys", response);
+    }
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (JsonNode key : response.data().path("keys")) {
+      String name = key.asText();
+      if (NAME.matcher(name).matches()) {
+        names.add(name);
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  @Override
   public KeyInfo describe(String keyName) {
     String name = checkName(keyName);
     JsonNode data = expect(http.send("GET", path("keys", name), null), name, "read").data();
