@@ -155,7 +155,8 @@ public final class Main {
         LeaseCommands.class,
         ApiKeyCommands.class,
         AuditCommands.class,
-        DoctorCommand.class
+        DoctorCommand.class,
+        CompletionCommand.class
       })
   static final class Root implements Runnable {
     @Option(
