@@ -18,6 +18,7 @@ module dev.strongroom.core {
   requires org.bouncycastle.provider;
   requires com.github.benmanes.caffeine;
   requires static org.crac;
+  requires transitive org.jspecify;
 
   exports dev.strongroom;
   exports dev.strongroom.apikey;

@@ -61,6 +61,7 @@ public final class AccessPolicy {
     /** Tenants, by id: READ opens the tenant's view. */
     TENANT(Operation.READ);
 
+    @SuppressWarnings("ImmutableEnumChecker") // Set.copyOf: unmodifiable
     private final Set<Operation> operations;
 
     Resource(Operation first, Operation... rest) {

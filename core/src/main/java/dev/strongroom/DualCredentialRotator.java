@@ -2,6 +2,7 @@ package dev.strongroom;
 
 import dev.strongroom.exception.NotFoundException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rotates a secret whose system accepts two credentials at once (API tokens with a primary and a
@@ -78,7 +79,7 @@ public final class DualCredentialRotator implements SecretRotator {
     return false;
   }
 
-  private SecretValue previous() {
+  private @Nullable SecretValue previous() {
     try {
       return room.secret(SecretRef.ofStage(name, Stage.PREVIOUS));
     } catch (NotFoundException e) {

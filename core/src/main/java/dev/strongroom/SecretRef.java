@@ -3,6 +3,7 @@ package dev.strongroom;
 import dev.strongroom.internal.room.Names;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reference to a secret: its name, optionally one of its fields, and which version to read,
@@ -18,11 +19,11 @@ public final class SecretRef {
   public static final String SCHEME = "strongroom:";
 
   private final String name;
-  private final String field;
+  private final @Nullable String field;
   private final long version;
   private final Stage stage;
 
-  private SecretRef(String name, String field, long version, Stage stage) {
+  private SecretRef(String name, @Nullable String field, long version, Stage stage) {
     this.name = Names.check(name);
     this.field = field == null ? null : checkField(field);
     this.version = version;
@@ -121,7 +122,7 @@ public final class SecretRef {
     return field == null ? parsed : parsed.withField(field);
   }
 
-  private static SecretRef withQuery(String name, String query) {
+  private static SecretRef withQuery(String name, @Nullable String query) {
     if (query == null) {
       return of(name);
     }

@@ -42,7 +42,9 @@ public final class SecretValue implements AutoCloseable {
     byte[] out = new byte[encoded.remaining()];
     encoded.get(out);
     if (encoded.hasArray()) {
-      Arrays.fill(encoded.array(), (byte) 0);
+      @SuppressWarnings("ByteBufferBackingArray") // the encoder's whole buffer is wiped, on purpose
+      byte[] buffer = encoded.array();
+      Arrays.fill(buffer, (byte) 0);
     }
     return new SecretValue(out);
   }

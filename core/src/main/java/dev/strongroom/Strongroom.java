@@ -59,6 +59,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +114,7 @@ public final class Strongroom implements AutoCloseable {
   private final RoomCore core;
   private final boolean root;
   private final String namespace;
-  private final String tenantId;
+  private final @Nullable String tenantId;
   private final Guard guard;
   private final AuditTrail audit;
   private final ApiKeyPolicy apiKeyPolicy;
@@ -123,7 +124,7 @@ public final class Strongroom implements AutoCloseable {
       RoomCore core,
       boolean root,
       String namespace,
-      String tenantId,
+      @Nullable String tenantId,
       Guard guard,
       ApiKeyPolicy apiKeyPolicy) {
     this.core = core;
@@ -373,8 +374,8 @@ public final class Strongroom implements AutoCloseable {
 
   private void listing(
       String prefix,
-      java.util.function.BiConsumer<String, String> readable,
-      java.util.function.BiConsumer<String, String> unreadable) {
+      java.util.function.@Nullable BiConsumer<String, @Nullable String> readable,
+      java.util.function.@Nullable BiConsumer<String, String> unreadable) {
     String fullPrefix = namespace + Names.checkPrefix(prefix);
     if (!guard.policies().stream().allMatch(p -> p.mentions(Resource.SECRET, Operation.LIST))
         || Reserved.coversOnlyReserved(fullPrefix)) {
@@ -1014,16 +1015,16 @@ public final class Strongroom implements AutoCloseable {
    * thread-safe; the room it builds is.
    */
   public static final class Builder {
-    private Backend backend;
-    private URI uri;
+    private @Nullable Backend backend;
+    private @Nullable URI uri;
     private Clock clock = Clock.systemUTC();
     private Duration refreshAfter = Duration.ofMinutes(1);
     private Duration maxStaleness = Duration.ofMinutes(15);
     private long maximumSize = 10_000;
-    private Executor executor;
+    private @Nullable Executor executor;
     private String principal = "anonymous";
     private final List<AuditSink> sinks = new ArrayList<>();
-    private ScheduledExecutorService leaseScheduler;
+    private @Nullable ScheduledExecutorService leaseScheduler;
     private ApiKeyPolicy apiKeyPolicy = ApiKeyPolicy.defaults();
     private RoomObserver observer = RoomObserver.noop();
     private Duration keyCheckInterval = RoomCore.DEFAULT_KEY_CHECK;

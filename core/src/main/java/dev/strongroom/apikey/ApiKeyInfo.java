@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What is known about an API key: never the key, never its hash. Its id, owner, environment and
@@ -19,7 +20,7 @@ import java.util.TreeSet;
  */
 public final class ApiKeyInfo {
   private final String id;
-  private final String owner;
+  private final @Nullable String owner;
   private final String environment;
   private final Set<String> scopes;
   private final Instant created;
@@ -27,10 +28,10 @@ public final class ApiKeyInfo {
   private final Instant expires;
   private final Instant maxExpires;
   private final boolean renewable;
-  private final Instant lastUsed;
-  private final Instant revokedAt;
-  private final String rotatedFrom;
-  private final String replacedBy;
+  private final @Nullable Instant lastUsed;
+  private final @Nullable Instant revokedAt;
+  private final @Nullable String rotatedFrom;
+  private final @Nullable String replacedBy;
 
   private ApiKeyInfo(Builder b) {
     this.id = b.id;
@@ -200,18 +201,18 @@ public final class ApiKeyInfo {
   /** Builds an {@link ApiKeyInfo}. Not thread-safe. */
   public static final class Builder {
     private final String id;
-    private String owner;
-    private String environment;
+    private @Nullable String owner;
+    private @Nullable String environment;
     private Set<String> scopes = new TreeSet<>();
-    private Instant created;
-    private Duration ttl;
-    private Instant expires;
-    private Instant maxExpires;
+    private @Nullable Instant created;
+    private @Nullable Duration ttl;
+    private @Nullable Instant expires;
+    private @Nullable Instant maxExpires;
     private boolean renewable = true;
-    private Instant lastUsed;
-    private Instant revokedAt;
-    private String rotatedFrom;
-    private String replacedBy;
+    private @Nullable Instant lastUsed;
+    private @Nullable Instant revokedAt;
+    private @Nullable String rotatedFrom;
+    private @Nullable String replacedBy;
 
     private Builder(String id) {
       this.id = id;

@@ -2,6 +2,7 @@ package dev.strongroom.apikey;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A filter for {@link ApiKeys#list}: by owner, environment, scope, and whether only active keys
@@ -16,12 +17,16 @@ import java.util.Objects;
 public final class ApiKeyQuery {
   private static final ApiKeyQuery ALL = new ApiKeyQuery(null, null, null, false);
 
-  private final String owner;
-  private final String environment;
-  private final String scope;
+  private final @Nullable String owner;
+  private final @Nullable String environment;
+  private final @Nullable String scope;
   private final boolean activeOnly;
 
-  private ApiKeyQuery(String owner, String environment, String scope, boolean activeOnly) {
+  private ApiKeyQuery(
+      @Nullable String owner,
+      @Nullable String environment,
+      @Nullable String scope,
+      boolean activeOnly) {
     this.owner = owner;
     this.environment = environment;
     this.scope = scope;

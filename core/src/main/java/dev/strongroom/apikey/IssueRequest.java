@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to issue: the environment label that goes into the key, the owner, the scopes, and the
@@ -27,10 +28,10 @@ public final class IssueRequest {
   private static final int MAX_OWNER = 256;
 
   private final String environment;
-  private final String owner;
+  private final @Nullable String owner;
   private final Set<String> scopes;
-  private final Duration ttl;
-  private final Duration maxTtl;
+  private final @Nullable Duration ttl;
+  private final @Nullable Duration maxTtl;
   private final boolean renewable;
 
   private IssueRequest(Builder b) {
@@ -105,10 +106,10 @@ public final class IssueRequest {
   /** Builds an {@link IssueRequest}. Not thread-safe. */
   public static final class Builder {
     private final String environment;
-    private String owner;
+    private @Nullable String owner;
     private final Set<String> scopes = new TreeSet<>();
-    private Duration ttl;
-    private Duration maxTtl;
+    private @Nullable Duration ttl;
+    private @Nullable Duration maxTtl;
     private boolean renewable = true;
 
     private Builder(String environment) {

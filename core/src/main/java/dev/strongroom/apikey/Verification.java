@@ -2,6 +2,7 @@ package dev.strongroom.apikey;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of {@link ApiKeys#verify}: valid with the key's metadata, or rejected with a reason.
@@ -36,10 +37,10 @@ public final class Verification {
   }
 
   private final Outcome outcome;
-  private final String keyId;
-  private final ApiKeyInfo info;
+  private final @Nullable String keyId;
+  private final @Nullable ApiKeyInfo info;
 
-  private Verification(Outcome outcome, String keyId, ApiKeyInfo info) {
+  private Verification(Outcome outcome, @Nullable String keyId, @Nullable ApiKeyInfo info) {
     this.outcome = outcome;
     this.keyId = keyId;
     this.info = info;

@@ -30,4 +30,7 @@
  * the first issue on a store without records. The prefix {@code apikeys/} is reserved for this
  * package.
  */
+@NullMarked
 package dev.strongroom.apikey;
+
+import org.jspecify.annotations.NullMarked;

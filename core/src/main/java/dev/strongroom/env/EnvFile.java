@@ -103,7 +103,7 @@ public final class EnvFile {
     try {
       lines = new BufferedReader(reader).lines().toList();
     } catch (java.io.UncheckedIOException e) {
-      throw new StrongroomException("could not read env file", e.getCause());
+      throw new StrongroomException("could not read env file", e);
     }
     List<Entry> entries = new ArrayList<>();
     List<String> problems = new ArrayList<>();

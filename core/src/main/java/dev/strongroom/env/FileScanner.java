@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds hardcoded secrets in source and configuration files ({@code .env}, {@code .properties},
@@ -218,7 +219,7 @@ public final class FileScanner {
   }
 
   /** Scans files and folders, lending each finding's value to {@code handler} (may be null). */
-  public Report scan(List<Path> paths, SecretHandler handler) {
+  public Report scan(List<Path> paths, @Nullable SecretHandler handler) {
     Objects.requireNonNull(paths, "paths");
     Walk walk = new Walk(handler);
     for (Path path : paths) {
@@ -235,7 +236,7 @@ public final class FileScanner {
     return new Report(walk.findings, walk.skipped, walk.files, walk.bytes);
   }
 
-  static Syntax syntaxOf(Path file) {
+  static @Nullable Syntax syntaxOf(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot + 1);
@@ -261,11 +262,11 @@ public final class FileScanner {
   private final class Walk {
     final List<Finding> findings = new ArrayList<>();
     final List<Skipped> skipped = new ArrayList<>();
-    final SecretHandler handler;
+    final @Nullable SecretHandler handler;
     long files;
     long bytes;
 
-    Walk(SecretHandler handler) {
+    Walk(@Nullable SecretHandler handler) {
       this.handler = handler;
     }
 

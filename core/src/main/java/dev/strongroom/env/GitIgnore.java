@@ -3,6 +3,7 @@ package dev.strongroom.env;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rules of one {@code .gitignore} file: blank lines and {@code #} comments skipped, {@code !}
@@ -51,8 +52,8 @@ final class GitIgnore {
    * Whether {@code relative} (with {@code /} separators, relative to this file's folder) is
    * ignored; {@code null} when no rule speaks about it (the last matching rule wins).
    */
-  Boolean ignored(String relative, boolean directory) {
-    Boolean result = null;
+  @Nullable Boolean ignored(String relative, boolean directory) {
+    @Nullable Boolean result = null;
     for (Rule rule : rules) {
       if ((!rule.dirOnly() || directory) && rule.pattern().matcher(relative).matches()) {
         result = !rule.negated();

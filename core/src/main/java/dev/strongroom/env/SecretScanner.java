@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds variables that look like hardcoded secrets: a Strongroom API key (recognised by its format
@@ -127,7 +128,7 @@ public final class SecretScanner {
     return scan(System.getenv());
   }
 
-  static Finding check(String name, String value) {
+  static @Nullable Finding check(String name, String value) {
     if (value == null || value.isBlank() || EnvReferences.isReference(value)) {
       return null;
     }
@@ -152,7 +153,7 @@ public final class SecretScanner {
    * The format rules only (API key, known prefix, JWT, URL with a password), no entropy or name
    * rule: what a file scan applies to every token of a line.
    */
-  static Finding checkFormat(String name, String v) {
+  static @Nullable Finding checkFormat(String name, String v) {
     if (containsApiKey(v)) {
       return new Finding(name, Kind.STRONGROOM_API_KEY, "Strongroom API key (valid checksum)");
     }

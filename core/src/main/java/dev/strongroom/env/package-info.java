@@ -4,4 +4,7 @@
  * dev.strongroom.env.SecretScanner}) and find them in source and configuration files ({@link
  * dev.strongroom.env.FileScanner}).
  */
+@NullMarked
 package dev.strongroom.env;
+
+import org.jspecify.annotations.NullMarked;

@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.crypto.AEADBadTagException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Envelope encryption with cached data keys. {@link #encrypt} seals data under a data key (DEK)
@@ -82,7 +83,7 @@ public final class Envelope {
    * call. A lock, not a monitor: the KEK call is I/O, and a virtual thread blocked in I/O while
    * holding a monitor pins its carrier on JDK 21 to 23.
    */
-  private volatile DataKeyMaterial encryptionKey;
+  private volatile @Nullable DataKeyMaterial encryptionKey;
 
   private final ReentrantLock encryptionKeyLock = new ReentrantLock();
 
@@ -91,7 +92,7 @@ public final class Envelope {
       new ConcurrentHashMap<>();
 
   /** The decryption entry used last: the hot path compares header bytes, allocating nothing. */
-  private volatile DecryptionEntry lastDecryption;
+  private volatile @Nullable DecryptionEntry lastDecryption;
 
   private final LongAdder encryptHits = new LongAdder();
   private final LongAdder encryptMisses = new LongAdder();
@@ -195,8 +196,8 @@ public final class Envelope {
   /**
    * As {@link #encryptingStream(OutputStream, EncryptionContext)}; a non-null salt is for vectors.
    */
-  OutputStream encryptingStream(OutputStream sink, EncryptionContext context, byte[] salt)
-      throws IOException {
+  OutputStream encryptingStream(
+      OutputStream sink, EncryptionContext context, byte @Nullable [] salt) throws IOException {
     Objects.requireNonNull(sink, "sink");
     Objects.requireNonNull(context, "context");
     DataKeyMaterial material = reserveEncryption(0).material();
@@ -255,7 +256,7 @@ public final class Envelope {
     if (bodyLength < AesGcm.TAG_LENGTH) {
       throw new InvalidCiphertextException();
     }
-    long plaintextLength = bodyLength - AesGcm.TAG_LENGTH;
+    long plaintextLength = (long) bodyLength - AesGcm.TAG_LENGTH;
     DecryptionEntry last = lastDecryption;
     DataKeyMaterial material;
     if (last != null
@@ -387,7 +388,7 @@ public final class Envelope {
   private Reservation reserveEncryption(long length) {
     DataKeyMaterial material = encryptionKey;
     long number = material == null ? -1 : reserve(material, length);
-    if (number > 0) {
+    if (material != null && number > 0) {
       encryptHits.increment();
       return new Reservation(material, number);
     }
@@ -403,7 +404,7 @@ public final class Envelope {
    * Single flight: the first thread to find {@code exhausted} in use makes the new DEK; threads
    * that queued behind it on the lock take that one.
    */
-  private DataKeyMaterial replaceEncryptionKey(DataKeyMaterial exhausted) {
+  private DataKeyMaterial replaceEncryptionKey(@Nullable DataKeyMaterial exhausted) {
     encryptionKeyLock.lock();
     try {
       DataKeyMaterial current = encryptionKey;
@@ -571,7 +572,7 @@ public final class Envelope {
     return false;
   }
 
-  private Kek find(byte[] ref) {
+  private @Nullable Kek find(byte[] ref) {
     for (Kek kek : decryptionKeks) {
       if (Arrays.equals(refBytes(kek), ref)) {
         return kek;

@@ -4,4 +4,7 @@
  * dev.strongroom.envelope.EncryptionContext} to every ciphertext, streams data larger than memory,
  * and rewraps old ciphertexts to the newest KEK version. The format is in docs/FORMAT.md.
  */
+@NullMarked
 package dev.strongroom.envelope;
+
+import org.jspecify.annotations.NullMarked;

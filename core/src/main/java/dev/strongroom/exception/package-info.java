@@ -3,4 +3,7 @@
  * unchecked root with a few final subclasses. Messages never carry secret values or server response
  * bodies.
  */
+@NullMarked
 package dev.strongroom.exception;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,4 +4,7 @@
  * verifications, so that an integration (such as the Spring Boot module's Micrometer binder) can
  * count them without core depending on a metrics library. Never carries a secret value.
  */
+@NullMarked
 package dev.strongroom.observe;
+
+import org.jspecify.annotations.NullMarked;

@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Signs messages with the CURRENT version of a signing secret (HMAC, as webhooks are signed) and
@@ -69,8 +70,8 @@ public final class HmacSigner {
   private final Duration overlap;
   private final Clock clock;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private State state; // guarded by lock
-  private Instant lastRecheck; // guarded by this
+  private @Nullable State state; // guarded by lock
+  private @Nullable Instant lastRecheck; // guarded by this
 
   private HmacSigner(
       Strongroom room, String name, String algorithm, Duration overlap, Clock clock) {
@@ -167,7 +168,7 @@ public final class HmacSigner {
     boolean previous =
         s.previous != null && MessageDigest.isEqual(mac(s.previous, message), signature);
     boolean open = s.previous != null && clock.instant().isBefore(s.previousUntil);
-    if (current | newer) {
+    if (current || newer) {
       return Match.CURRENT;
     }
     return previous && open ? Match.PREVIOUS : Match.NONE;
@@ -246,7 +247,10 @@ public final class HmacSigner {
   }
 
   private record State(
-      SecretValue current, SecretValue newer, SecretValue previous, Instant previousUntil) {
+      SecretValue current,
+      @Nullable SecretValue newer,
+      @Nullable SecretValue previous,
+      Instant previousUntil) {
     void wipe() {
       current.wipe();
       if (newer != null) {

@@ -3,4 +3,7 @@
  * CURRENT and verifies against CURRENT and, during an overlap window after a rotation, PREVIOUS, so
  * that rotating a webhook's signing key breaks no client.
  */
+@NullMarked
 package dev.strongroom.signing;
+
+import org.jspecify.annotations.NullMarked;

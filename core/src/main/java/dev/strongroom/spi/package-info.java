@@ -3,4 +3,7 @@
  * the facade, secret stores. Each SPI method takes a request value and returns a result value so
  * that fields can be added later without breaking implementations.
  */
+@NullMarked
 package dev.strongroom.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,7 +4,6 @@ import dev.strongroom.env.EnvFile;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Maps an env file's entries to secret names for the room's {@code importEnv}: {@code DB_PASSWORD}
@@ -34,14 +33,14 @@ public final class EnvImport {
   /**
    * The entries of {@code env} by secret name, in file order.
    *
-   * @param check validates a relative name (and may resolve it); throws if it is invalid
+   * @param check validates a relative name; throws if it is invalid
    */
   public static Map<String, EnvFile.Entry> plan(
-      EnvFile env, String prefix, UnaryOperator<String> check) {
+      EnvFile env, String prefix, java.util.function.Consumer<String> check) {
     Map<String, EnvFile.Entry> byName = new LinkedHashMap<>();
     for (EnvFile.Entry entry : env.entries()) {
       String name = prefix + secretName(entry);
-      check.apply(name);
+      check.accept(name);
       EnvFile.Entry previous = byName.putIfAbsent(name, entry);
       if (previous != null) {
         throw new IllegalArgumentException(

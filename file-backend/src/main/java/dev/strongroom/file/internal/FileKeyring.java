@@ -136,6 +136,7 @@ public final class FileKeyring implements KeyEncryptionService {
         });
   }
 
+  @SuppressWarnings("ReferenceEquality") // was the keyring replaced meanwhile: identity
   private <T> T retryingStale(Function<LocalKeyring, T> op) {
     Loaded used = loaded;
     LocalKeyring keyring = current();

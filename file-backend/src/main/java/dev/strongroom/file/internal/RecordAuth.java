@@ -50,6 +50,10 @@ final class RecordAuth {
     }
   }
 
+  @SuppressWarnings({
+    "JavaInstantGetSecondsGetNano",
+    "JavaDurationGetSecondsGetNano"
+  }) // both halves
   byte[] recordTag(SecretRecord record) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -79,6 +83,11 @@ final class RecordAuth {
   }
 
   /** A lease record's tag: every field, the id bound in, and the generation. */
+  @SuppressWarnings({
+    "JavaDurationGetSecondsToToSeconds",
+    "JavaInstantGetSecondsGetNano",
+    "JavaDurationGetSecondsGetNano"
+  }) // both halves
   byte[] leaseTag(FileLeases.Lease lease, long generation) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {

@@ -16,7 +16,7 @@ import javax.net.ssl.TrustManagerFactory;
 /** TLS set-up: trust from a PEM CA bundle, TLS 1.2 and 1.3 only. Stateless. */
 public final class Tls {
   /** The protocols the client offers. */
-  public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+  private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
   private Tls() {}
 
@@ -57,7 +57,7 @@ public final class Tls {
     }
   }
 
-  /** Parameters limiting the handshake to {@link #PROTOCOLS}. */
+  /** Parameters limiting the handshake to {@code PROTOCOLS}. */
   public static SSLParameters parameters() {
     SSLParameters parameters = new SSLParameters();
     parameters.setProtocols(PROTOCOLS.clone());

@@ -298,6 +298,7 @@ public final class TokenManager {
   }
 
   /** The server refused {@code seen}: signal, then log in again if the method can. */
+  @SuppressWarnings("ReferenceEquality") // which State object: identity is the point
   private synchronized void died(VaultHttp http, State seen, String call, int status) {
     if (state != seen) {
       return; // replaced meanwhile
@@ -320,6 +321,7 @@ public final class TokenManager {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // which State object: identity is the point
   private synchronized State refresh(VaultHttp http, State seen) {
     State current = state;
     if (current != seen) {
