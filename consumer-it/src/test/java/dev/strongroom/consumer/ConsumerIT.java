@@ -168,6 +168,7 @@ class ConsumerIT {
                 + "exports dev.strongroom.envelope\nrequires com.fasterxml.jackson.databind\n"
                 + "requires com.google.crypto.tink\nrequires org.bouncycastle.provider\n"
                 + "requires com.github.benmanes.caffeine\nrequires org.crac static\n"
+                + "requires org.jspecify transitive\n"
                 + "uses dev.strongroom.spi.BackendProvider\n"
                 + "provides dev.strongroom.spi.BackendProvider with"
                 + " dev.strongroom.internal.memory.MemoryBackendProvider\n"
