@@ -224,10 +224,14 @@ class FleetSimulationTest {
     for (long seen : seenRotationAt) {
       maxRotationLagMs = Math.max(maxRotationLagMs, seen < 0 ? Long.MAX_VALUE : seen - rotationMs);
     }
-    // Rotation: within the effective interval, plus the jitter, plus one token's wait, plus the
-    // read period (refreshes start on reads).
+    // Rotation: within the effective interval, plus the jitter, plus one token's wait, plus two
+    // read periods (a read starts the due refresh and gets the value it found; the next read
+    // gets the refreshed one).
     long rotationBoundMs =
-        refreshMs + JITTER.toMillis() + (long) Math.ceil(1000 / roomBudget(rooms)) + READ_PERIOD_MS;
+        refreshMs
+            + JITTER.toMillis()
+            + (long) Math.ceil(1000 / roomBudget(rooms))
+            + 2 * READ_PERIOD_MS;
     Result result =
         new Result(
             rooms,
