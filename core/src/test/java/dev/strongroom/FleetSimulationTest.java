@@ -164,7 +164,10 @@ class FleetSimulationTest {
     }
     Strongroom[] room = new Strongroom[rooms];
     RoomStore[] stores = new RoomStore[rooms];
-    long rotationMs = startWindowMs + 2 * refreshMs;
+    // The rotation comes once every room paid the debt of its cold loads (20 requests at its
+    // budget) and refreshed twice.
+    long coldDebtMs = (long) Math.ceil(SECRETS * 1000 / roomBudget(rooms));
+    long rotationMs = (startWindowMs + coldDebtMs + 2 * refreshMs) / TICK_MS * TICK_MS;
     long outageStartMs = rotationMs + 2 * refreshMs;
     long outageEndMs = outageStartMs + OUTAGE.toMillis();
     long endMs = outageEndMs + 2 * refreshMs;
