@@ -1111,7 +1111,10 @@ public final class Strongroom implements AutoCloseable {
       return this;
     }
 
-    /** How old a cached value gets before it is refreshed in the background; 1 minute default. */
+    /**
+     * How old a cached value gets before it is refreshed in the background (plus a jitter, see
+     * {@link #refreshJitter}, and within the {@link #requestBudget}); 1 minute default.
+     */
     public Builder refreshAfter(Duration refreshAfter) {
       this.refreshAfter = positive(refreshAfter, "refreshAfter");
       return this;

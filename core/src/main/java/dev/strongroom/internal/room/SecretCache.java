@@ -507,7 +507,12 @@ public final class SecretCache implements AutoCloseable {
     }
     Instant loadedAt = clock.instant();
     for (int i = 0; i < names.size(); i++) {
-      install(names.get(i), olds.get(i), results.get(i), loadedAt);
+      try {
+        install(names.get(i), olds.get(i), results.get(i), loadedAt);
+      } catch (RuntimeException e) {
+        plan(names.get(i), now); // never drop a name from the schedule
+        LOG.warn("installing a refreshed secret failed: {}", e.getClass().getName());
+      }
     }
   }
 
