@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,11 +31,6 @@ class VaultFleetIT {
   private static final Duration REFRESH = Duration.ofSeconds(5);
   private static final Duration RUN = Duration.ofSeconds(30);
 
-  @Disabled(
-      "issue 18, open: against OpenBao the rooms refresh far less than their budget allows"
-          + " (145-215 background reads in 30 s where ~1,000 are expected; the same 100 rooms on"
-          + " the memory backend refresh ~10 times each) and some rooms never see the rotation;"
-          + " the budget bound itself holds")
   @Test
   void hundredRooms_stayWithinBudget_andSeeRotation() throws Exception {
     String prefix = VaultServers.unique("it-fleet");
@@ -66,16 +60,20 @@ class VaultFleetIT {
                 .executor(refreshes)
                 .build());
       }
-      long start = System.nanoTime();
+      long coldStart = System.nanoTime();
       readAll(rooms, prefix); // cold loads: 500 reads, not delayed by the budget
+      long coldMs = elapsedMs(coldStart);
       int cold = proxy.hits.get();
       assertEquals(ROOMS * SECRETS, cold);
+      // the run starts once every room is loaded; each room's first refresh comes after the debt
+      // of its cold loads (5 at 0.5/s: 10 s) and its interval, so the rotation comes at 15 s
+      long start = System.nanoTime();
 
       long rotatedAt = -1;
       long[] seenAt = new long[ROOMS];
       java.util.Arrays.fill(seenAt, -1);
       while (elapsedMs(start) < RUN.toMillis()) {
-        if (rotatedAt < 0 && elapsedMs(start) >= 10_000) {
+        if (rotatedAt < 0 && elapsedMs(start) >= 15_000) {
           try (Backend direct = VaultServers.devBackend()) {
             write(direct, prefix + "/s0", "v2");
           }
@@ -92,7 +90,7 @@ class VaultFleetIT {
         }
         Thread.sleep(100);
       }
-      double seconds = elapsedMs(start) / 1000.0;
+      double seconds = (elapsedMs(start) + coldMs) / 1000.0; // the budget accrues from the loads
       int background = proxy.hits.get() - cold;
       double allowed = ROOMS * (ROOM_BUDGET * seconds + 1);
       long maxLag = 0;
@@ -102,19 +100,21 @@ class VaultFleetIT {
       // interval 10 s (5 secrets at 0.5/s), jitter 0.5 s, a token's wait 2 s, read periods
       long lagBound = 10_000 + 500 + 2_000 + 1_500;
       System.out.printf(
-          "[VaultFleetIT] rooms=%d secrets=%d roomBudget=%.1f/s run=%.1fs coldReads=%d"
+          "[VaultFleetIT] rooms=%d secrets=%d roomBudget=%.1f/s run=%.1fs coldReads=%d (in %d ms)"
               + " backgroundReads=%d (%.1f/s, allowed %.0f) maxRotationLag=%dms (bound %dms)%n",
           ROOMS,
           SECRETS,
           ROOM_BUDGET,
           seconds,
           cold,
+          coldMs,
           background,
           background / seconds,
           allowed,
           maxLag,
           lagBound);
       assertTrue(background <= allowed, "background reads " + background + " > " + allowed);
+      // every room refreshed after its debt: at least its 5 secrets once
       assertTrue(background >= ROOMS * SECRETS, "refreshes happened: " + background);
       assertTrue(maxLag <= lagBound, "rotation seen " + maxLag + " ms later");
     } finally {
