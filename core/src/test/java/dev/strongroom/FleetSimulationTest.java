@@ -239,6 +239,7 @@ class FleetSimulationTest {
         new Result(
             rooms,
             batching,
+            budget,
             interval,
             throttle,
             clientErrors,
@@ -246,8 +247,8 @@ class FleetSimulationTest {
             maxRotationLagMs,
             rotationBoundMs,
             startWindowMs);
-    if (jitter && budget) {
-      result.write();
+    if (jitter) {
+      result.write(budget ? "" : "-nobudget");
     }
     return result;
   }
@@ -260,6 +261,7 @@ class FleetSimulationTest {
   private record Result(
       int rooms,
       boolean batching,
+      boolean budgeted,
       Duration refresh,
       Throttle throttle,
       long clientErrors,
@@ -297,13 +299,13 @@ class FleetSimulationTest {
         peak = Math.max(peak, row[0] + row[1] + row[2]);
       }
       return String.format(
-          "fleet rooms=%d secrets=%d backend=%s roomBudget=%.3f/s interval=%ds admitted=%d"
+          "fleet rooms=%d secrets=%d backend=%s roomBudget=%s interval=%ds admitted=%d"
               + " throttled=%d outageFailed=%d peakReqPerSec=%d steadyPeak=%d meanReqPerSec=%.1f"
               + " clientErrors=%d minGapPerRoomSecret=%dms maxRotationLag=%dms (bound %dms)",
           rooms,
           rooms * SECRETS,
           batching ? "batching" : "single",
-          roomBudget(rooms),
+          budgeted ? String.format("%.3f/s", roomBudget(rooms)) : "derived(1/s)",
           refresh.toSeconds(),
           throttle.admittedTotal,
           throttle.throttledTotal,
@@ -317,7 +319,7 @@ class FleetSimulationTest {
           rotationBoundMs);
     }
 
-    void write() throws IOException {
+    void write(String suffix) throws IOException {
       // benchmarks/results only when asked (-Dfleet.results=true), else this module's target/.
       Path dir =
           Boolean.getBoolean("fleet.results")
@@ -331,7 +333,7 @@ class FleetSimulationTest {
         csv.append(s).append(',').append(row[0]).append(',').append(row[1]).append(',');
         csv.append(row[2]).append('\n');
       }
-      String base = "fleet-" + rooms + "-" + (batching ? "batching" : "single");
+      String base = "fleet-" + rooms + "-" + (batching ? "batching" : "single") + suffix;
       Files.writeString(dir.resolve(base + ".csv"), csv);
       ImageIO.write(chart(last), "png", dir.resolve(base + ".png").toFile());
     }
@@ -361,8 +363,7 @@ class FleetSimulationTest {
               + SECRETS
               + " secrets, "
               + (batching ? "batching" : "one secret per request")
-              + ", each secret every "
-              + refresh.toSeconds()
+              + (budgeted ? ", each secret every " + refresh.toSeconds() : ", no budget, every 60")
               + " s (blue admitted, red throttled, grey outage-failed)",
           pad,
           pad - 20);

@@ -173,6 +173,48 @@ class RequestBudgetTest {
   }
 
   @Test
+  void kekChecks_countAgainstTheSameBudget() {
+    seed(1);
+    Counting store = new Counting(memory.secrets());
+    Strongroom room =
+        Strongroom.builder()
+            .backend(new TestBackend(store, memory.keys()))
+            .clock(clock)
+            .refreshAfter(REFRESH)
+            .refreshJitter(JITTER)
+            .requestBudget(0.1)
+            .keyCheckInterval(Duration.ofSeconds(1))
+            .executor(Runnable::run)
+            .build();
+    rooms.add(room);
+    readFor(room, 1, 1);
+    store.reset();
+    // one KEK describe a second (keyCheckInterval 1 s) at a budget of 0.1 per second: the
+    // background refresh of s0, due at 60 to 66 s, must wait
+    for (int t = 0; t < 80; t++) {
+      room.encrypt(new byte[] {1}, dev.strongroom.envelope.EncryptionContext.of("k", "v"));
+      room.secret("s0").wipe();
+      clock.advance(Duration.ofSeconds(1));
+    }
+    assertEquals(0, store.reads, "the KEK checks spent the budget");
+  }
+
+  @Test
+  void withoutKekChecks_theSameRoomRefreshes() {
+    seed(1);
+    Counting store = new Counting(memory.secrets());
+    Strongroom room = room(store, 0.1);
+    readFor(room, 1, 1);
+    store.reset();
+    for (int t = 0; t < 80; t++) {
+      room.encrypt(new byte[] {1}, dev.strongroom.envelope.EncryptionContext.of("k", "v"));
+      room.secret("s0").wipe();
+      clock.advance(Duration.ofSeconds(1));
+    }
+    assertEquals(1, store.reads); // keyCheckInterval 60 s: one describe, and the refresh
+  }
+
+  @Test
   void explicitBudget_mustBePositive() {
     assertThrows(IllegalArgumentException.class, () -> Strongroom.builder().requestBudget(0));
     assertThrows(
