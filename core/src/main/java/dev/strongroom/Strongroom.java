@@ -1029,8 +1029,52 @@ public final class Strongroom implements AutoCloseable {
     private RoomObserver observer = RoomObserver.noop();
     private Duration keyCheckInterval = RoomCore.DEFAULT_KEY_CHECK;
     private Duration leaseRotationOverlap = Duration.ofSeconds(60);
+    private double requestBudget;
+    private Duration refreshJitter;
 
     private Builder() {}
+
+    /**
+     * At most how many requests per second the room sends to the backend in the background: secret
+     * refreshes and KEK checks share one token bucket (capacity one second's worth, at least one
+     * request). If not set, the budget is derived: {@code max(1, 2 x cached secrets /
+     * refreshAfter)} per second, twice what refreshing every cached secret once per interval needs.
+     *
+     * <p>When the budget is short of what refreshing every cached secret each {@link #refreshAfter}
+     * needs, refreshes wait for it, oldest due first, so each secret is refreshed about every
+     * {@code cached secrets / budget} seconds instead (fewer with a batching backend: Secrets
+     * Manager refreshes up to 20 due secrets in one BatchGetSecretValue). A fleet sharing one
+     * backend quota gives each room its share: 1,000 rooms under a quota of 100 requests per second
+     * might take {@code requestBudget(0.08)} (80% of 100 / 1,000).
+     *
+     * <p>Foreground reads are never delayed by the budget: a read on a cold cache (or past the
+     * stale bound) goes to the backend at once and is charged to the bucket afterwards, which may
+     * go into debt (at most {@code budget x maxStaleness / 2} requests), so background requests
+     * after it wait until the room is back within its budget.
+     */
+    public Builder requestBudget(double perSecond) {
+      if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+        throw new IllegalArgumentException(
+            "expected a positive, finite request budget but was " + perSecond);
+      }
+      this.requestBudget = perSecond;
+      return this;
+    }
+
+    /**
+     * How far past {@link #refreshAfter} a background refresh may fall: each refresh of a secret is
+     * due {@code refreshAfter} plus a random delay in {@code [0, jitter)} after the backend last
+     * confirmed it (never earlier), so rooms and secrets loaded together spread their refreshes. A
+     * tenth of {@code refreshAfter} if not set; zero refreshes exactly after {@code refreshAfter}.
+     */
+    public Builder refreshJitter(Duration jitter) {
+      Objects.requireNonNull(jitter, "jitter");
+      if (jitter.isNegative()) {
+        throw new IllegalArgumentException("expected a jitter >= 0 but was " + jitter);
+      }
+      this.refreshJitter = jitter;
+      return this;
+    }
 
     /**
      * How long, at most, a lease replaced by a rotation stays valid before it is revoked, so that
@@ -1098,7 +1142,10 @@ public final class Strongroom implements AutoCloseable {
       return this;
     }
 
-    /** How old a cached value gets before it is refreshed in the background; 1 minute default. */
+    /**
+     * How old a cached value gets before it is refreshed in the background (plus a jitter, see
+     * {@link #refreshJitter}, and within the {@link #requestBudget}); 1 minute default.
+     */
     public Builder refreshAfter(Duration refreshAfter) {
       this.refreshAfter = positive(refreshAfter, "refreshAfter");
       return this;
@@ -1189,7 +1236,9 @@ public final class Strongroom implements AutoCloseable {
                   AuditRecorder.of(clock, sinks),
                   leaseScheduler,
                   observer,
-                  leaseRotationOverlap));
+                  leaseRotationOverlap,
+                  requestBudget,
+                  refreshJitter));
       if (!keyCheckInterval.equals(RoomCore.DEFAULT_KEY_CHECK)) {
         core.keyCheckInterval(keyCheckInterval);
       }

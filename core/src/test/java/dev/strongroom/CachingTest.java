@@ -21,6 +21,9 @@ class CachingTest {
   private static final Duration REFRESH = Duration.ofMinutes(1);
   private static final Duration STALE = Duration.ofMinutes(10);
 
+  /** Past every refresh's due time: refreshAfter plus the default jitter (a tenth) plus 1 s. */
+  private static final Duration PAST_DUE = REFRESH.plus(REFRESH.dividedBy(10)).plusSeconds(1);
+
   private final MutableClock clock = MutableClock.create();
   private final MemoryBackend memory = MemoryBackend.create(clock);
   private final FaultInjectingBackend backend = FaultInjectingBackend.wrap(memory);
@@ -67,7 +70,7 @@ class CachingTest {
     putElsewhere("a", "two");
 
     assertEquals("one", room.secret("a").copyUtf8String()); // fresh: cached
-    clock.advance(REFRESH.plusSeconds(1));
+    clock.advance(PAST_DUE);
     room.secret("a"); // triggers the refresh-ahead (here on this thread)
 
     assertEquals("two", room.secret("a").copyUtf8String());
@@ -123,7 +126,7 @@ class CachingTest {
         });
 
     putElsewhere("a", "two");
-    clock.advance(REFRESH.plusSeconds(1));
+    clock.advance(PAST_DUE);
     room.secret("a");
     room.secret("a");
 
@@ -168,7 +171,7 @@ class CachingTest {
     room.secret("a");
     memory.secrets().delete("a");
 
-    clock.advance(REFRESH.plusSeconds(1));
+    clock.advance(PAST_DUE);
     room.secret("a"); // served once more while the refresh finds it gone
 
     assertThrows(NotFoundException.class, () -> room.secret("a"));

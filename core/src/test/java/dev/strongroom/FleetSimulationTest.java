@@ -3,6 +3,7 @@ package dev.strongroom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strongroom.exception.BackendThrottledException;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.Backend;
@@ -37,36 +38,71 @@ import org.junit.jupiter.api.Test;
 /**
  * A fleet of rooms reading the same secrets from one backend that admits at most {@value #BUDGET}
  * requests per second (a token bucket on the virtual clock; the excess fails with {@link
- * BackendUnavailableException}, as a throttled backend does), all on one virtual clock, in-process
- * and deterministic (seeded jitter, refreshes on the reading thread).
+ * BackendThrottledException}, as a throttled backend does), all on one virtual clock, in-process
+ * and deterministic up to the rooms' own jitter (refreshes run on the reading thread).
  *
- * <p>The room has no request budget of its own yet: the fleet's refresh interval is derived here
- * from the budget ({@link #refreshFor}), and cold start is spread by jittering each room's start.
- * What the test shows, per run: no request is throttled (cold start included); each room reads each
- * secret from the backend at most once per refresh interval; a rotation is seen by every room
- * within the refresh interval plus the read period; a 60 s outage causes no client-visible error.
- * Requests per simulated second go to {@code target/fleet/fleet-<rooms>.csv} and a PNG chart beside
- * it ({@code benchmarks/results/} with {@code -Dfleet.results=true}).
+ * <p>Each room has {@code refreshAfter} 60 s, the default jitter (6 s), a stale bound of 15 min and
+ * a {@linkplain Strongroom.Builder#requestBudget request budget} of its share of 80% of the
+ * backend's quota ({@code 0.8 x 100 / rooms}); the rooms start at jittered instants across the
+ * window their cold loads need at that rate (a rolling deployment), and each reads each of its
+ * {@value #SECRETS} secrets once a simulated second. Two backends: one that reads one secret per
+ * request (Vault KV), and one that also batches ({@link SecretStore#readAll} as one request, as
+ * Secrets Manager's BatchGetSecretValue does). What the test shows, per run: no request is
+ * throttled (cold start included); each room reads each secret from the backend at most once per
+ * {@code refreshAfter}; a rotation is seen by every room within the effective refresh interval plus
+ * the jitter and the read period; a 60 s outage causes no client-visible error. Requests per
+ * simulated second go to {@code target/fleet/fleet-<rooms>-<backend>.csv} and a PNG chart beside it
+ * ({@code benchmarks/results/} with {@code -Dfleet.results=true}).
  */
 class FleetSimulationTest {
   static final int BUDGET = 100;
   private static final int SECRETS = 20;
   private static final long TICK_MS = 100; // simulation step
   private static final long READ_PERIOD_MS = 1_000; // each room reads each secret once a second
+  private static final Duration REFRESH = Duration.ofSeconds(60);
+  private static final Duration JITTER = REFRESH.dividedBy(10); // the room's default
   private static final Duration OUTAGE = Duration.ofSeconds(60);
   private static final Duration STALE = Duration.ofMinutes(15);
+  private static final int BATCH = 20; // BatchGetSecretValue's limit, as the room uses it
 
-  /** Default suite: 100 rooms x 20 secrets (2,000 secrets). */
+  /** Default suite: 100 rooms x 20 secrets (2,000 secrets), one request per secret read. */
   @Test
   void fleet_100rooms_fitsBudget_seesRotation_ridesOutOutage() throws IOException {
-    Result r = simulate(100, 42L, true);
+    simulate(100, 42L, true, false, true).assertAll();
+  }
+
+  /** Default suite: the same fleet on a batching backend (20 secrets per request). */
+  @Test
+  void fleet_100rooms_batching_fitsBudget_seesRotation_ridesOutOutage() throws IOException {
+    Result r = simulate(100, 42L, true, true, true);
     r.assertAll();
+    // one request per room per interval: far below the unbatched fleet's
+    assertTrue(r.steadyPeak() <= 100 * 2, r.summary());
+  }
+
+  /**
+   * Default suite, where the budget matters: 400 rooms x 20 secrets would need 133 requests per
+   * second at one refresh a minute; each room's budget (0.2/s) stretches its interval to 100 s.
+   */
+  @Test
+  void fleet_400rooms_budgetStretchesInterval_fitsBudget() throws IOException {
+    Result r = simulate(400, 42L, true, false, true);
+    r.assertAll();
+    assertEquals(100, r.refresh.toSeconds());
+  }
+
+  /** The same 400 rooms with the derived budget (1/s each) refresh every minute: throttled. */
+  @Test
+  void fleet_400rooms_withoutRequestBudget_isThrottled() throws IOException {
+    Result r = simulate(400, 42L, true, false, false);
+    System.out.println("no budget: " + r.summary());
+    assertTrue(r.throttle.throttledTotal > 0, r.summary());
   }
 
   /** The harness can fail: the same fleet started all at once is throttled at cold start. */
   @Test
   void fleet_100rooms_withoutStartJitter_isThrottled() throws IOException {
-    Result r = simulate(100, 42L, false);
+    Result r = simulate(100, 42L, false, false, true);
     System.out.println("no jitter: " + r.summary());
     assertTrue(r.throttle.throttledTotal > 0, r.summary());
     assertTrue(r.clientErrors > 0, r.summary());
@@ -76,30 +112,43 @@ class FleetSimulationTest {
   @Tag("soak")
   @Test
   void fleet_1000rooms_fitsBudget_seesRotation_ridesOutOutage() throws IOException {
-    Result r = simulate(1_000, 42L, true);
-    r.assertAll();
+    simulate(1_000, 42L, true, false, true).assertAll();
+  }
+
+  /** Soak: 1,000 rooms x 20 secrets on a batching backend. */
+  @Tag("soak")
+  @Test
+  void fleet_1000rooms_batching_fitsBudget_seesRotation_ridesOutOutage() throws IOException {
+    simulate(1_000, 42L, true, true, true).assertAll();
+  }
+
+  /** Each room's share of 80% of the backend's quota. */
+  static double roomBudget(int rooms) {
+    return 0.8 * BUDGET / rooms;
   }
 
   /**
-   * The refresh interval that keeps {@code secretsInFleet} reads per interval at 80% of the budget,
-   * never below one minute: 1,000 x 20 secrets at 100 req/s give 250 s (a 60 s interval would need
-   * 333 req/s).
+   * How often a room refreshes each secret: {@code refreshAfter}, or longer when its budget cannot
+   * refresh every secret that often (one request per secret, or per batch of 20).
    */
-  static Duration refreshFor(long secretsInFleet, int budgetPerSecond) {
-    long seconds = (long) Math.ceil(secretsInFleet / (0.8 * budgetPerSecond));
-    return Duration.ofSeconds(Math.max(60, seconds));
+  static Duration effectiveInterval(int rooms, boolean batching) {
+    int requests = batching ? (SECRETS + BATCH - 1) / BATCH : SECRETS;
+    long millis = (long) Math.ceil(requests * 1000 / roomBudget(rooms));
+    return Duration.ofMillis(Math.max(REFRESH.toMillis(), millis));
   }
 
-  private Result simulate(int rooms, long seed, boolean jitter) throws IOException {
+  private Result simulate(int rooms, long seed, boolean jitter, boolean batching, boolean budget)
+      throws IOException {
     MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
     MemoryBackend memory = MemoryBackend.create(clock);
     for (int s = 0; s < SECRETS; s++) {
       memory.secrets().write(write("fleet/s" + s, "v1"));
     }
-    Duration refresh = refreshFor((long) rooms * SECRETS, BUDGET);
-    long refreshMs = refresh.toMillis();
-    // Cold start: each room starts at a jittered tick within the window the budget needs.
-    long startWindowMs = refreshFor((long) rooms * SECRETS, BUDGET).toMillis();
+    Duration interval = effectiveInterval(rooms, batching);
+    long refreshMs = interval.toMillis();
+    // Cold start, a rolling deployment: room i starts at a random instant in its own slot of the
+    // window in which the fleet's cold loads take half the quota.
+    long startWindowMs = (long) Math.ceil(rooms * SECRETS * 1000.0 / (0.5 * BUDGET));
     Throttle throttle = new Throttle(clock, BUDGET);
     Random random = new Random(seed);
     long[] startTick = new long[rooms];
@@ -109,12 +158,16 @@ class FleetSimulationTest {
       byPhase.add(new ArrayList<>());
     }
     for (int i = 0; i < rooms; i++) {
-      startTick[i] = jitter ? random.nextLong(startWindowMs / TICK_MS) : 0;
+      long slot = startWindowMs / TICK_MS / rooms;
+      startTick[i] = jitter ? i * slot + random.nextLong(Math.max(1, slot)) : 0;
       byPhase.get((int) (startTick[i] % phases)).add(i);
     }
     Strongroom[] room = new Strongroom[rooms];
     RoomStore[] stores = new RoomStore[rooms];
-    long rotationMs = startWindowMs + 2 * refreshMs;
+    // The rotation comes once every room paid the debt of its cold loads (20 requests at its
+    // budget) and refreshed twice.
+    long coldDebtMs = (long) Math.ceil(SECRETS * 1000 / roomBudget(rooms));
+    long rotationMs = (startWindowMs + coldDebtMs + 2 * refreshMs) / TICK_MS * TICK_MS;
     long outageStartMs = rotationMs + 2 * refreshMs;
     long outageEndMs = outageStartMs + OUTAGE.toMillis();
     long endMs = outageEndMs + 2 * refreshMs;
@@ -133,15 +186,18 @@ class FleetSimulationTest {
             continue;
           }
           if (room[i] == null) {
-            stores[i] = new RoomStore(throttle, memory.secrets(), clock);
-            room[i] =
+            stores[i] =
+                batching
+                    ? new BatchingRoomStore(throttle, memory.secrets(), clock)
+                    : new RoomStore(throttle, memory.secrets(), clock);
+            Strongroom.Builder builder =
                 Strongroom.builder()
                     .backend(new RoomBackend(stores[i], memory.keys()))
                     .clock(clock)
-                    .refreshAfter(refresh)
+                    .refreshAfter(REFRESH)
                     .maxStaleness(STALE)
-                    .executor(Runnable::run)
-                    .build();
+                    .executor(Runnable::run);
+            room[i] = (budget ? builder.requestBudget(roomBudget(rooms)) : builder).build();
           }
           for (int s = 0; s < SECRETS; s++) {
             try {
@@ -171,17 +227,28 @@ class FleetSimulationTest {
     for (long seen : seenRotationAt) {
       maxRotationLagMs = Math.max(maxRotationLagMs, seen < 0 ? Long.MAX_VALUE : seen - rotationMs);
     }
+    // Rotation: within the effective interval, plus the jitter, plus one token's wait, plus two
+    // read periods (a read starts the due refresh and gets the value it found; the next read
+    // gets the refreshed one).
+    long rotationBoundMs =
+        refreshMs
+            + JITTER.toMillis()
+            + (long) Math.ceil(1000 / roomBudget(rooms))
+            + 2 * READ_PERIOD_MS;
     Result result =
         new Result(
             rooms,
-            refresh,
+            batching,
+            budget,
+            interval,
             throttle,
             clientErrors,
             minGapMs,
             maxRotationLagMs,
-            refreshMs + READ_PERIOD_MS);
+            rotationBoundMs,
+            startWindowMs);
     if (jitter) {
-      result.write();
+      result.write(budget ? "" : "-nobudget");
     }
     return result;
   }
@@ -193,12 +260,26 @@ class FleetSimulationTest {
 
   private record Result(
       int rooms,
+      boolean batching,
+      boolean budgeted,
       Duration refresh,
       Throttle throttle,
       long clientErrors,
       long minGapMs,
       long maxRotationLagMs,
-      long rotationBoundMs) {
+      long rotationBoundMs,
+      long startWindowMs) {
+
+    /** The peak of admitted requests per second after the cold start window. */
+    int steadyPeak() {
+      int peak = 0;
+      for (Map.Entry<Long, int[]> e : throttle.perSecond.entrySet()) {
+        if (e.getKey() * 1000 > startWindowMs) {
+          peak = Math.max(peak, e.getValue()[0]);
+        }
+      }
+      return peak;
+    }
 
     void assertAll() {
       String summary = summary();
@@ -206,7 +287,7 @@ class FleetSimulationTest {
       assertEquals(0, throttle.throttledTotal, "throttled requests; " + summary);
       assertEquals(0, clientErrors, "client-visible errors; " + summary);
       assertTrue(
-          minGapMs >= refresh.toMillis(),
+          minGapMs >= REFRESH.toMillis(),
           "a room read a secret twice within one refresh interval; " + summary);
       assertTrue(maxRotationLagMs <= rotationBoundMs, "rotation seen late; " + summary);
       assertTrue(throttle.outageTotal > 0, "the outage was exercised; " + summary);
@@ -218,23 +299,27 @@ class FleetSimulationTest {
         peak = Math.max(peak, row[0] + row[1] + row[2]);
       }
       return String.format(
-          "fleet rooms=%d secrets=%d refresh=%ds admitted=%d throttled=%d outageFailed=%d"
-              + " peakReqPerSec=%d clientErrors=%d minGapPerRoomSecret=%dms"
-              + " maxRotationLag=%dms (bound %dms)",
+          "fleet rooms=%d secrets=%d backend=%s roomBudget=%s interval=%ds admitted=%d"
+              + " throttled=%d outageFailed=%d peakReqPerSec=%d steadyPeak=%d meanReqPerSec=%.1f"
+              + " clientErrors=%d minGapPerRoomSecret=%dms maxRotationLag=%dms (bound %dms)",
           rooms,
           rooms * SECRETS,
+          batching ? "batching" : "single",
+          budgeted ? String.format("%.3f/s", roomBudget(rooms)) : "derived(1/s)",
           refresh.toSeconds(),
           throttle.admittedTotal,
           throttle.throttledTotal,
           throttle.outageTotal,
           peak,
+          steadyPeak(),
+          throttle.admittedTotal / (double) Math.max(1, throttle.perSecond.size()),
           clientErrors,
           minGapMs,
           maxRotationLagMs,
           rotationBoundMs);
     }
 
-    void write() throws IOException {
+    void write(String suffix) throws IOException {
       // benchmarks/results only when asked (-Dfleet.results=true), else this module's target/.
       Path dir =
           Boolean.getBoolean("fleet.results")
@@ -248,8 +333,9 @@ class FleetSimulationTest {
         csv.append(s).append(',').append(row[0]).append(',').append(row[1]).append(',');
         csv.append(row[2]).append('\n');
       }
-      Files.writeString(dir.resolve("fleet-" + rooms + ".csv"), csv);
-      ImageIO.write(chart(last), "png", dir.resolve("fleet-" + rooms + ".png").toFile());
+      String base = "fleet-" + rooms + "-" + (batching ? "batching" : "single") + suffix;
+      Files.writeString(dir.resolve(base + ".csv"), csv);
+      ImageIO.write(chart(last), "png", dir.resolve(base + ".png").toFile());
     }
 
     private BufferedImage chart(long last) {
@@ -275,8 +361,9 @@ class FleetSimulationTest {
               + rooms
               + " rooms x "
               + SECRETS
-              + " secrets, refresh "
-              + refresh.toSeconds()
+              + " secrets, "
+              + (batching ? "batching" : "one secret per request")
+              + (budgeted ? ", each secret every " + refresh.toSeconds() : ", no budget, every 60")
               + " s (blue admitted, red throttled, grey outage-failed)",
           pad,
           pad - 20);
@@ -341,7 +428,7 @@ class FleetSimulationTest {
       if (tokens < 1) {
         row[1]++;
         throttledTotal++;
-        throw new BackendUnavailableException("throttled: over " + rate + " requests per second");
+        throw new BackendThrottledException("throttled: over " + rate + " requests per second");
       }
       tokens -= 1;
       row[0]++;
@@ -350,10 +437,10 @@ class FleetSimulationTest {
   }
 
   /** One room's view of the shared store: every call takes a token; reads per secret timed. */
-  private static final class RoomStore implements SecretStore {
-    private final Throttle throttle;
-    private final SecretStore d;
-    private final MutableClock clock;
+  private static class RoomStore implements SecretStore {
+    final Throttle throttle;
+    final SecretStore d;
+    final MutableClock clock;
     private final Map<String, Long> lastRead = new HashMap<>();
     long minGapMs = Long.MAX_VALUE;
 
@@ -365,13 +452,18 @@ class FleetSimulationTest {
 
     @Override
     public Optional<StoredSecret> read(ReadRequest request) {
+      seen(request);
+      throttle.acquire();
+      return d.read(request);
+    }
+
+    /** Records a read of {@code request}'s secret, for the gap between two reads of it. */
+    void seen(ReadRequest request) {
       long now = clock.millis();
       Long previous = lastRead.put(request.name(), now);
       if (previous != null) {
         minGapMs = Math.min(minGapMs, now - previous);
       }
-      throttle.acquire();
-      return d.read(request);
     }
 
     @Override
@@ -414,6 +506,32 @@ class FleetSimulationTest {
     public void destroy(String name, List<Long> versions) {
       throttle.acquire();
       d.destroy(name, versions);
+    }
+  }
+
+  /** A store that reads up to {@value #BATCH} secrets in one request, as BatchGetSecretValue. */
+  private static final class BatchingRoomStore extends RoomStore {
+    long batches;
+    long batchedSecrets;
+
+    BatchingRoomStore(Throttle throttle, SecretStore d, MutableClock clock) {
+      super(throttle, d, clock);
+    }
+
+    @Override
+    public List<Optional<StoredSecret>> readAll(List<ReadRequest> requests) {
+      if (requests.size() > BATCH) {
+        throw new IllegalArgumentException("at most " + BATCH + " per batch");
+      }
+      requests.forEach(this::seen);
+      throttle.acquire(); // one request for the whole batch
+      batches++;
+      batchedSecrets += requests.size();
+      List<Optional<StoredSecret>> out = new ArrayList<>();
+      for (ReadRequest r : requests) {
+        out.add(d.read(r));
+      }
+      return out;
     }
   }
 

@@ -171,8 +171,9 @@ class StrongroomAutoConfigurationTest {
               assertEquals(180.0, stale, 0.001);
 
               FaultyRoom.BACKEND.failing(false); // the backend is back
-              // the failed refresh counts as one for the cache: the next is due a period later
-              FaultyRoom.CLOCK.advance(Duration.ofMinutes(1).plusSeconds(1));
+              // the failed refresh counts as one for the cache: the next is due a period later,
+              // plus a jitter below a tenth of the period
+              FaultyRoom.CLOCK.advance(Duration.ofMinutes(1).plusSeconds(7));
               room.secret("db/password").wipe(); // the stale entry is refreshed inline
               assertEquals(Status.UP, health.health().getStatus());
               assertEquals(

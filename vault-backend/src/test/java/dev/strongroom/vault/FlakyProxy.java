@@ -28,6 +28,8 @@ final class FlakyProxy implements AutoCloseable {
   private final ConcurrentLinkedQueue<Integer> script;
   private final String canary;
   final AtomicInteger hits = new AtomicInteger();
+  private final java.util.concurrent.ExecutorService pool =
+      java.util.concurrent.Executors.newCachedThreadPool();
 
   FlakyProxy(URI target, String match, List<Integer> statuses, String canary) throws IOException {
     this.target = target;
@@ -36,6 +38,7 @@ final class FlakyProxy implements AutoCloseable {
     this.canary = canary;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
+    server.setExecutor(pool); // many clients at once (VaultFleetIT)
     server.start();
   }
 
@@ -98,5 +101,6 @@ final class FlakyProxy implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    pool.shutdownNow();
   }
 }

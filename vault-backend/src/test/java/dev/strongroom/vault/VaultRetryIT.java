@@ -62,6 +62,17 @@ class VaultRetryIT {
   }
 
   @Test
+  void read_tooManyRequestsOnEveryAttempt_isTypedThrottled() throws Exception {
+    try (FlakyProxy proxy = proxy(List.of(429, 429));
+        Backend backend = through(proxy, 2)) {
+      assertThrows(
+          dev.strongroom.exception.BackendThrottledException.class,
+          () -> backend.secrets().read(ReadRequest.current(name)));
+      assertEquals(2, proxy.hits.get());
+    }
+  }
+
+  @Test
   void read_tooManyRequests_isRetried() throws Exception {
     try (FlakyProxy proxy = proxy(List.of(429));
         Backend backend = through(proxy, 4)) {

@@ -60,7 +60,11 @@ final class AwsErrors {
     if (DENIED.contains(code) || service.statusCode() == 403) {
       return new AccessDeniedException(what + ": access denied" + detail, cause);
     }
-    if (service.isThrottlingException() || service.statusCode() >= 500) {
+    if (service.isThrottlingException()) {
+      return new dev.strongroom.exception.BackendThrottledException(
+          what + ": throttled" + detail, cause);
+    }
+    if (service.statusCode() >= 500) {
       return new BackendUnavailableException(what + ": service unavailable" + detail, cause);
     }
     return new StrongroomException(what + " failed" + detail, cause);

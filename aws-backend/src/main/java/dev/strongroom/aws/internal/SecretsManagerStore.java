@@ -204,6 +204,7 @@ final class SecretsManagerStore implements SecretStore {
   private void batch(List<String> names, Map<String, StoredSecret> out) {
     Map<String, String> byId = new HashMap<>();
     names.forEach(n -> byId.put(id(n), n));
+    Set<String> retry = new LinkedHashSet<>();
     String token = null;
     do {
       BatchGetSecretValueResponse response;
@@ -213,8 +214,16 @@ final class SecretsManagerStore implements SecretStore {
       } catch (SdkException e) {
         throw AwsErrors.map(SERVICE + "BatchGetSecretValue", String.join(",", names), e);
       }
-      // Names that are missing, deleted or denied come back in Errors(): they read as empty,
-      // as read() would have it.
+      // Names that are missing or scheduled for deletion come back in Errors(): they read as
+      // empty, as read() would have it; any other error (denied, a decryption failure, an
+      // internal error) is asked again with read(), which maps it as for one secret, so a
+      // refresh never mistakes a failure for a deletion.
+      for (var error : response.errors()) {
+        String name = byId.get(error.secretId());
+        if (name != null && !BATCH_ABSENT.contains(error.errorCode())) {
+          retry.add(name);
+        }
+      }
       for (SecretValueEntry entry : response.secretValues()) {
         String name = byId.get(entry.name());
         if (name == null) {
@@ -235,7 +244,14 @@ final class SecretsManagerStore implements SecretStore {
       }
       token = response.nextToken();
     } while (token != null && !token.isEmpty());
+    for (String name : retry) {
+      read(ReadRequest.current(name)).ifPresent(found -> out.put(name, found));
+    }
   }
+
+  /** BatchGetSecretValue error codes that mean the secret reads as absent. */
+  private static final Set<String> BATCH_ABSENT =
+      Set.of("ResourceNotFoundException", "InvalidRequestException");
 
   @Override
   public List<String> list(String prefixOfNames) {

@@ -49,6 +49,9 @@ class AwsErrorsTest {
         BackendUnavailableException.class,
         AwsErrors.map("op", "s", service("ThrottlingException", 400)));
     assertInstanceOf(
+        dev.strongroom.exception.BackendThrottledException.class,
+        AwsErrors.map("op", "s", service("ThrottlingException", 400)));
+    assertInstanceOf(
         BackendUnavailableException.class, AwsErrors.map("op", "s", service("Internal", 500)));
     assertInstanceOf(
         StrongroomException.class, AwsErrors.map("op", "s", service("ValidationException", 400)));

@@ -114,7 +114,8 @@ public final class RoomCore implements AutoCloseable {
             s.maximumSize,
             executor,
             this::announce,
-            observer);
+            observer,
+            refreshPolicy(s, backend.secrets()));
     LeaseManager.Builder leaseBuilder =
         LeaseManager.builder().clock(clock).rotationOverlap(s.leaseRotationOverlap());
     if (s.leaseScheduler != null) {
@@ -140,6 +141,9 @@ public final class RoomCore implements AutoCloseable {
    * @param leaseScheduler where lease renewals run; null for the lease manager's own thread
    * @param observer told about cache hits, backend calls, leases...; null for none
    * @param leaseRotationOverlap how long a lease replaced by a rotation stays valid, at most
+   * @param requestBudget background requests per second, 0 to derive it from the cache's size
+   * @param refreshJitter each refresh is due a random delay below this after {@code refreshAfter};
+   *     null for a tenth of {@code refreshAfter}
    */
   public record Settings(
       Backend backend,
@@ -152,7 +156,76 @@ public final class RoomCore implements AutoCloseable {
       AccessRecorder recorder,
       ScheduledExecutorService leaseScheduler,
       RoomObserver observer,
-      Duration leaseRotationOverlap) {}
+      Duration leaseRotationOverlap,
+      double requestBudget,
+      Duration refreshJitter) {
+
+    /** Settings with a derived request budget and the default jitter. */
+    public Settings(
+        Backend backend,
+        Clock clock,
+        Duration refreshAfter,
+        Duration maxStale,
+        long maximumSize,
+        Executor executor,
+        String principal,
+        AccessRecorder recorder,
+        ScheduledExecutorService leaseScheduler,
+        RoomObserver observer,
+        Duration leaseRotationOverlap) {
+      this(
+          backend,
+          clock,
+          refreshAfter,
+          maxStale,
+          maximumSize,
+          executor,
+          principal,
+          recorder,
+          leaseScheduler,
+          observer,
+          leaseRotationOverlap,
+          0,
+          null);
+    }
+  }
+
+  /** Secrets Manager's BatchGetSecretValue takes at most 20 names. */
+  static final int BATCH_SIZE = 20;
+
+  /**
+   * The cache's refresh policy: the budget and jitter of {@code s}, and batches of up to {@value
+   * #BATCH_SIZE} names when the store (as given, unwrapped) overrides {@link SecretStore#readAll}:
+   * such a store is taken to send one request per call, as Secrets Manager's BatchGetSecretValue
+   * does; the default {@code readAll} reads one by one, so it is not used.
+   */
+  private SecretCache.RefreshPolicy refreshPolicy(Settings s, SecretStore raw) {
+    Duration jitter = s.refreshJitter() == null ? s.refreshAfter.dividedBy(10) : s.refreshJitter();
+    boolean batches;
+    try {
+      batches =
+          raw.getClass().getMethod("readAll", List.class).getDeclaringClass() != SecretStore.class;
+    } catch (NoSuchMethodException e) {
+      batches = false;
+    }
+    return batches
+        ? new SecretCache.RefreshPolicy(s.requestBudget(), jitter, this::readAllCurrent, BATCH_SIZE)
+        : new SecretCache.RefreshPolicy(s.requestBudget(), jitter, null, 1);
+  }
+
+  /** Reads the CURRENT values of {@code names} in one store call, opening tenant-sealed values. */
+  private List<Optional<StoredSecret>> readAllCurrent(List<String> names) {
+    List<ReadRequest> requests = new java.util.ArrayList<>(names.size());
+    for (String name : names) {
+      requests.add(ReadRequest.current(name));
+    }
+    List<Optional<StoredSecret>> read = store.readAll(requests);
+    List<Optional<StoredSecret>> opened = new java.util.ArrayList<>(read.size());
+    for (int i = 0; i < read.size(); i++) {
+      opened.add(open(names.get(i), read.get(i)));
+    }
+    return opened;
+  }
 
   /** A core over {@code settings}. */
   public static RoomCore create(Settings settings) {
@@ -221,15 +294,19 @@ public final class RoomCore implements AutoCloseable {
 
   /** Reads from the store, opening tenant-sealed values. */
   public Optional<StoredSecret> readStore(ReadRequest request) {
-    Optional<StoredSecret> stored = store.read(request);
-    String kek = tenantKek(request.name());
+    return open(request.name(), store.read(request));
+  }
+
+  /** Opens {@code stored} if {@code name} is a tenant secret (sealed by the tenant's KEK). */
+  private Optional<StoredSecret> open(String name, Optional<StoredSecret> stored) {
+    String kek = tenantKek(name);
     if (kek == null || stored.isEmpty()) {
       return stored;
     }
     SecretValue sealed = stored.get().value();
     try {
       requireKey(kek);
-      byte[] plain = envelope(kek).decrypt(sealed.copyBytes(), context(request.name()));
+      byte[] plain = envelope(kek).decrypt(sealed.copyBytes(), context(name));
       try {
         return Optional.of(StoredSecret.of(stored.get().version(), SecretValue.of(plain)));
       } finally {
@@ -422,11 +499,52 @@ public final class RoomCore implements AutoCloseable {
       watchTask.cancel(false);
     }
     primaryWatch =
-        new dev.strongroom.internal.retire.PrimaryWatch(keys, clock, interval, this::keyChanged);
+        new dev.strongroom.internal.retire.PrimaryWatch(
+            budgeted(keys), clock, interval, this::keyChanged);
     long millis = Math.max(1, interval.toMillis());
     watchTask =
         scheduler.scheduleAtFixedRate(
-            () -> primaryWatch.checkAll(), millis, millis, TimeUnit.MILLISECONDS);
+            () -> {
+              // a background task: skipped (until the next run) while the budget is spent
+              if (cache.budget().available(1)) {
+                primaryWatch.checkAll();
+              }
+            },
+            millis,
+            millis,
+            TimeUnit.MILLISECONDS);
+  }
+
+  /** {@code keys} whose {@code describe} (the KEK check) charges the room's request budget. */
+  private KeyEncryptionService budgeted(KeyEncryptionService keys) {
+    java.lang.reflect.InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (method.getDeclaringClass() == Object.class) {
+            return switch (method.getName()) {
+              case "equals" -> proxy == args[0];
+              case "hashCode" -> System.identityHashCode(proxy);
+              default -> method.invoke(keys, args);
+            };
+          }
+          if (method.getName().equals("describe")) {
+            cache.budget().charge(1);
+          }
+          try {
+            return method.invoke(keys, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        };
+    return (KeyEncryptionService)
+        java.lang.reflect.Proxy.newProxyInstance(
+            KeyEncryptionService.class.getClassLoader(),
+            new Class<?>[] {KeyEncryptionService.class},
+            handler);
+  }
+
+  /** The room's request budget (shared by refreshes and KEK checks). */
+  public double requestBudgetPerSecond() {
+    return cache.budget().rate();
   }
 
   /**

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.strongroom.SecretValue;
+import dev.strongroom.exception.BackendThrottledException;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.observe.RoomObserver;
@@ -13,11 +14,18 @@ import dev.strongroom.spi.StoredSecret;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -34,14 +42,27 @@ import org.slf4j.LoggerFactory;
  * time of the last successful load: that is the staleness callers can see. A read of an entry older
  * than {@code maxStale} does not serve it: it loads synchronously inside {@code compute} (single
  * flight again) and, if the backend still fails, throws {@link BackendUnavailableException}; the
- * entry stays, and the first read after the backend recovers replaces it. A reload that finds the
- * secret gone drops the entry. Every entry that enters the cache (a load, a write through the room,
- * a refresh) is queued for announcement if its version is above every one queued before for that
- * name; one drain per name on the executor delivers the queue in version order, each entry with its
- * own value (a refresh's entry once Caffeine installed it, from the removal listener); a per-key
- * high-water mark makes each version announced once. Values are owned by the cache, handed out as
- * copies, and wiped on {@link #close()} only (a reader may be copying a replaced value, so
- * replacement does not wipe).
+ * entry stays, and the first read after the backend recovers replaces it. A refresh that finds the
+ * secret gone drops the entry.
+ *
+ * <p>Refresh scheduling (not Caffeine's refreshAfterWrite): each entry the backend (or a write
+ * through the room) confirmed at time {@code t} is due for a background refresh at {@code t +
+ * refreshAfter + U[0, jitter)}, a fresh random delay each time, and never earlier than {@code t +
+ * refreshAfter}. A failed or throttled refresh counts as the interval's read: the entry is due
+ * again a full interval later (and is served stale meanwhile, within the stale bound); a throttled
+ * answer also pauses the whole room's background requests (1 s, doubling per throttled answer in a
+ * row, at most {@code refreshAfter}). Due entries are refreshed by one pump at a time, run on the
+ * executor when a read finds something due ({@link #maybeRefresh}), oldest due first, each request
+ * taking a token from the room's {@link RequestBudget}; with no token the pump stops and the next
+ * read after the next token starts it again. Where the store batches ({@code batchSize > 1}), the
+ * due entry is refreshed together with every other entry at least {@code refreshAfter} old, up to
+ * {@code batchSize} in one request. Foreground loads charge the budget without waiting. Every entry
+ * that enters the cache (a load, a write through the room, a refresh) is queued for announcement if
+ * its version is above every one queued before for that name; one drain per name on the executor
+ * delivers the queue in version order, each entry with its own value (a refresh's entry once
+ * Caffeine installed it, from the removal listener); a per-key high-water mark makes each version
+ * announced once. Values are owned by the cache, handed out as copies, and wiped on {@link
+ * #close()} only (a reader may be copying a replaced value, so replacement does not wipe).
  *
  * <p>Thread-safe. Not for public use.
  */
@@ -73,6 +94,19 @@ public final class SecretCache implements AutoCloseable {
   private final LoadingCache<String, Entry> cache;
   private volatile boolean closed;
 
+  // ---- refresh scheduling (see the class comment)
+  private final RefreshPolicy policy;
+  private final long refreshMillis;
+  private final long jitterMillis;
+  private final RequestBudget budget;
+  private final Schedule schedule = new Schedule();
+
+  /** The earliest clock millis at which the pump has work (a due entry and a token). */
+  private volatile long nextKick = Long.MAX_VALUE;
+
+  private final AtomicBoolean pumping = new AtomicBoolean();
+  private int throttledInARow; // guarded by schedule
+
   private SecretCache(
       Function<String, Optional<StoredSecret>> source,
       Clock clock,
@@ -81,7 +115,11 @@ public final class SecretCache implements AutoCloseable {
       long maximumSize,
       Executor executor,
       BiConsumer<String, Entry> onNewVersion,
-      RoomObserver observer) {
+      RoomObserver observer,
+      RefreshPolicy policy) {
+    this.policy = policy;
+    this.refreshMillis = Math.max(1, refreshAfter.toMillis());
+    this.jitterMillis = policy.jitter().toMillis();
     this.source = source;
     this.refreshAfter = refreshAfter;
     this.observer = observer;
@@ -90,10 +128,19 @@ public final class SecretCache implements AutoCloseable {
     this.maxStale = maxStale;
     this.maxStaleMillis = maxStale.toMillis();
     this.onNewVersion = onNewVersion;
+    double explicit = policy.requestBudget();
+    double refreshSeconds = refreshMillis / 1000.0;
+    this.budget =
+        new RequestBudget(
+            clock,
+            explicit > 0
+                ? () -> explicit
+                : () -> Math.max(1.0, 2.0 * estimatedSize() / refreshSeconds),
+            maxStale.toMillis() / 2000.0,
+            ThreadLocalRandom.current().nextDouble());
     this.cache =
         Caffeine.newBuilder()
             .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-            .refreshAfterWrite(refreshAfter)
             .maximumSize(maximumSize)
             .executor(executor)
             .removalListener(
@@ -141,6 +188,29 @@ public final class SecretCache implements AutoCloseable {
       Executor executor,
       BiConsumer<String, Entry> onNewVersion,
       RoomObserver observer) {
+    return create(
+        source,
+        clock,
+        refreshAfter,
+        maxStale,
+        maximumSize,
+        executor,
+        onNewVersion,
+        observer,
+        RefreshPolicy.defaults(refreshAfter));
+  }
+
+  /** As above, refreshing under {@code policy} (budget, jitter, batching). */
+  public static SecretCache create(
+      Function<String, Optional<StoredSecret>> source,
+      Clock clock,
+      Duration refreshAfter,
+      Duration maxStale,
+      long maximumSize,
+      Executor executor,
+      BiConsumer<String, Entry> onNewVersion,
+      RoomObserver observer,
+      RefreshPolicy policy) {
     return new SecretCache(
         Objects.requireNonNull(source, "source"),
         Objects.requireNonNull(clock, "clock"),
@@ -149,7 +219,45 @@ public final class SecretCache implements AutoCloseable {
         maximumSize,
         Objects.requireNonNull(executor, "executor"),
         Objects.requireNonNull(onNewVersion, "onNewVersion"),
-        Objects.requireNonNull(observer, "observer"));
+        Objects.requireNonNull(observer, "observer"),
+        Objects.requireNonNull(policy, "policy"));
+  }
+
+  /**
+   * How a cache refreshes in the background.
+   *
+   * @param requestBudget background requests per second, or 0 to derive it: {@code max(1, 2 x
+   *     cached secrets / refreshAfter)}
+   * @param jitter each refresh is due a random delay in {@code [0, jitter)} after {@code
+   *     refreshAfter}
+   * @param batchSource reads several CURRENT values in one request, one result per name in order
+   *     (null: no batching)
+   * @param batchSize how many names one batch request takes at most (1: no batching)
+   */
+  public record RefreshPolicy(
+      double requestBudget,
+      Duration jitter,
+      Function<List<String>, List<Optional<StoredSecret>>> batchSource,
+      int batchSize) {
+    /** Checks the fields. */
+    public RefreshPolicy {
+      Objects.requireNonNull(jitter, "jitter");
+      if (!(requestBudget >= 0) || Double.isInfinite(requestBudget)) {
+        throw new IllegalArgumentException(
+            "expected a request budget >= 0 but was " + requestBudget);
+      }
+      if (jitter.isNegative()) {
+        throw new IllegalArgumentException("expected a jitter >= 0 but was " + jitter);
+      }
+      if (batchSize < 1 || (batchSize > 1 && batchSource == null)) {
+        throw new IllegalArgumentException("expected a batch size >= 1 with a batch source");
+      }
+    }
+
+    /** A derived budget, a jitter of a tenth of {@code refreshAfter}, no batching. */
+    public static RefreshPolicy defaults(Duration refreshAfter) {
+      return new RefreshPolicy(0, refreshAfter.dividedBy(10), null, 1);
+    }
   }
 
   /**
@@ -169,6 +277,7 @@ public final class SecretCache implements AutoCloseable {
       observer.cacheMiss(name);
       entry = cache.get(name);
     }
+    maybeRefresh();
     announce(name, entry);
     if (!tooOld(entry)) {
       if (!failing.isEmpty() && failing.contains(name)) {
@@ -213,13 +322,24 @@ public final class SecretCache implements AutoCloseable {
             name,
             entry,
             (old, fresh) -> fresh.version().version() >= old.version().version() ? fresh : old);
+    plan(name, entry.loadedAt().toEpochMilli());
     announce(name, entry);
   }
 
-  /** Reloads {@code name} in the background if it is cached. */
+  /**
+   * Makes {@code name} due for a background refresh now if it is cached (still within the request
+   * budget, and at most once per {@code refreshAfter}), and starts the pump.
+   */
   public void refresh(String name) {
-    if (!closed && cache.policy().getIfPresentQuietly(name) != null) {
-      cache.refresh(name);
+    Entry entry = closed ? null : cache.policy().getIfPresentQuietly(name);
+    if (entry != null) {
+      synchronized (schedule) {
+        long now = clock.millis();
+        long earliest = entry.loadedAt().toEpochMilli() + refreshMillis;
+        schedule.put(name, Math.max(now, earliest), earliest);
+        nextKick = Math.min(nextKick, schedule.nextDue());
+      }
+      maybeRefresh();
     }
   }
 
@@ -254,13 +374,215 @@ public final class SecretCache implements AutoCloseable {
     return clock.millis() - entry.loadedAt().toEpochMilli() > maxStaleMillis;
   }
 
+  /** A foreground load: never waits for the budget, charges it one request. */
   private Entry fetch(String name) {
+    budget.charge(1);
     StoredSecret stored =
         source
             .apply(name)
             .orElseThrow(() -> new NotFoundException("no such secret: '" + name + "'"));
     failing.remove(name);
-    return new Entry(stored.version(), stored.value(), clock.instant());
+    Entry entry = new Entry(stored.version(), stored.value(), clock.instant());
+    plan(name, entry.loadedAt().toEpochMilli());
+    return entry;
+  }
+
+  // ------------------------------------------------------------------ refresh scheduling
+
+  /** The room's request budget (secret refreshes and other background requests share it). */
+  RequestBudget budget() {
+    return budget;
+  }
+
+  /** How many secrets are cached (approximately). */
+  long estimatedSize() {
+    return cache == null ? 0 : cache.estimatedSize();
+  }
+
+  /**
+   * Schedules the next background refresh of {@code name}, confirmed (or tried) at {@code
+   * confirmedMillis}: due {@code refreshAfter} plus a random jitter later.
+   */
+  private void plan(String name, long confirmedMillis) {
+    long earliest = confirmedMillis + refreshMillis;
+    long due =
+        earliest + (jitterMillis > 0 ? ThreadLocalRandom.current().nextLong(jitterMillis) : 0);
+    synchronized (schedule) {
+      schedule.put(name, due, earliest);
+      nextKick = Math.min(nextKick, schedule.nextDue());
+    }
+  }
+
+  /**
+   * Starts the refresh pump on the executor if something may be due (one clock read and one
+   * volatile read when nothing is).
+   */
+  void maybeRefresh() {
+    if (clock.millis() >= nextKick && !closed && pumping.compareAndSet(false, true)) {
+      try {
+        executor.execute(this::pump);
+      } catch (RuntimeException e) {
+        pumping.set(false);
+        LOG.warn("background refresh not started: {}", e.getClass().getName());
+      }
+    }
+  }
+
+  /** Refreshes what is due while the budget allows; one pump at a time. */
+  private void pump() {
+    try {
+      while (!closed) {
+        long now = clock.millis();
+        List<String> names;
+        synchronized (schedule) {
+          long head = schedule.nextDue();
+          if (head > now) {
+            nextKick = head;
+            return;
+          }
+          if (!budget.tryTake(1)) {
+            nextKick = budget.nextAt(1);
+            return;
+          }
+          names =
+              schedule.takeDue(
+                  now, policy.batchSource() == null ? 1 : policy.batchSize(), jitterMillis);
+        }
+        refreshNow(names);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("background refresh stopped: {}", e.getClass().getName());
+    } finally {
+      pumping.set(false);
+    }
+  }
+
+  /** One background request for {@code names} (taken off the schedule, token paid). */
+  private void refreshNow(List<String> due) {
+    List<String> names = new ArrayList<>(due.size());
+    List<Entry> olds = new ArrayList<>(due.size());
+    for (String name : due) {
+      Entry old = cache.policy().getIfPresentQuietly(name);
+      if (old != null) { // evicted or invalidated meanwhile: no longer scheduled
+        names.add(name);
+        olds.add(old);
+      }
+    }
+    if (names.isEmpty()) {
+      return;
+    }
+    long now = clock.millis();
+    List<Optional<StoredSecret>> results;
+    try {
+      results =
+          names.size() == 1
+              ? List.of(source.apply(names.get(0)))
+              : policy.batchSource().apply(names);
+      if (results.size() != names.size()) {
+        throw new IllegalStateException(
+            "expected " + names.size() + " results from a batch read but got " + results.size());
+      }
+      synchronized (schedule) {
+        throttledInARow = 0;
+      }
+    } catch (RuntimeException e) {
+      if (e instanceof BackendThrottledException) {
+        int k;
+        synchronized (schedule) {
+          k = ++throttledInARow;
+        }
+        long pause = Math.min(refreshMillis, 1000L << Math.min(k - 1, 20));
+        budget.pause(Duration.ofMillis(pause));
+      }
+      if (!(e instanceof BackendUnavailableException)) {
+        LOG.warn("refresh of {} secret(s) failed: {}", names.size(), e.getClass().getName());
+      } else {
+        LOG.debug("refresh of {} secret(s) failed; serving cached values", names.size());
+      }
+      for (String name : names) {
+        failing.add(name);
+        plan(name, now); // the failed read counts as this interval's read
+      }
+      return;
+    }
+    Instant loadedAt = clock.instant();
+    for (int i = 0; i < names.size(); i++) {
+      try {
+        install(names.get(i), olds.get(i), results.get(i), loadedAt);
+      } catch (RuntimeException e) {
+        plan(names.get(i), now); // never drop a name from the schedule
+        LOG.warn("installing a refreshed secret failed: {}", e.getClass().getName());
+      }
+    }
+  }
+
+  /** Installs one refreshed value in place of {@code old}, unless something replaced it. */
+  private void install(String name, Entry old, Optional<StoredSecret> stored, Instant loadedAt) {
+    failing.remove(name);
+    if (stored.isEmpty()) {
+      cache.asMap().remove(name, old); // deleted or destroyed elsewhere: drop it
+      return;
+    }
+    Entry fresh = new Entry(stored.get().version(), stored.get().value(), loadedAt);
+    if (cache.asMap().replace(name, old, fresh)) {
+      plan(name, loadedAt.toEpochMilli());
+      if (fresh.version().version() > old.version().version()) {
+        enqueue(name, fresh);
+        kick(name);
+      }
+    } else {
+      fresh.value().wipe(); // a write through the room or a load replaced it meanwhile
+    }
+  }
+
+  /**
+   * When each cached name is next refreshed: ordered by due time, at most one entry per name.
+   * Guarded by itself; no I/O under its lock.
+   */
+  private static final class Schedule {
+    private record Due(long due, long earliest, String name) {}
+
+    private final TreeSet<Due> queue =
+        new TreeSet<>(Comparator.comparingLong(Due::due).thenComparing(Due::name));
+    private final HashMap<String, Due> byName = new HashMap<>();
+
+    void put(String name, long due, long earliest) {
+      Due previous = byName.put(name, new Due(due, earliest, name));
+      if (previous != null) {
+        queue.remove(previous);
+      }
+      queue.add(byName.get(name));
+    }
+
+    long nextDue() {
+      return queue.isEmpty() ? Long.MAX_VALUE : queue.first().due();
+    }
+
+    /**
+     * Takes the first due name and, with {@code max > 1}, up to {@code max - 1} others whose
+     * interval has passed ({@code earliest <= now}), in due order ({@code due < earliest + jitter},
+     * so none lies beyond {@code now + jitter}).
+     */
+    List<String> takeDue(long now, int max, long jitter) {
+      List<Due> taken = new ArrayList<>();
+      for (Due d : queue) {
+        if (taken.size() >= max || d.due() > now + jitter) {
+          break;
+        }
+        if (d.due() <= now || (!taken.isEmpty() && d.earliest() <= now)) {
+          taken.add(d);
+        } else if (taken.isEmpty()) {
+          break;
+        }
+      }
+      List<String> names = new ArrayList<>(taken.size());
+      for (Due d : taken) {
+        queue.remove(d);
+        byName.remove(d.name());
+        names.add(d.name());
+      }
+      return names;
+    }
   }
 
   private void checkOpen() {
@@ -361,27 +683,6 @@ public final class SecretCache implements AutoCloseable {
     @Override
     public Entry load(String name) {
       return fetch(name);
-    }
-
-    @Override
-    public Entry reload(String name, Entry old) {
-      try {
-        Optional<StoredSecret> stored = source.apply(name);
-        failing.remove(name);
-        if (stored.isEmpty()) {
-          return null; // deleted or destroyed elsewhere: drop it
-        }
-        Entry fresh = new Entry(stored.get().version(), stored.get().value(), clock.instant());
-        if (fresh.version().version() > old.version().version()) {
-          enqueue(name, fresh); // delivered once installed (removal listener, REPLACED)
-        }
-        return fresh;
-      } catch (BackendUnavailableException e) {
-        failing.add(name);
-        LOG.debug(
-            "refresh of secret '{}' failed; serving the value loaded at {}", name, old.loadedAt());
-        return old;
-      }
     }
   }
 }

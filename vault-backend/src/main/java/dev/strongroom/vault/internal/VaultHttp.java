@@ -195,8 +195,11 @@ public final class VaultHttp {
         last != null
             ? "HTTP " + last.status() + " with " + last.errorCount() + " error(s)"
             : "connection failed (" + lastError.getClass().getSimpleName() + ")";
-    throw new BackendUnavailableException(
-        what + outcome + " after " + attempt + " attempt(s)", lastError);
+    String message = what + outcome + " after " + attempt + " attempt(s)";
+    if (last != null && last.status() == 429) {
+      throw new dev.strongroom.exception.BackendThrottledException(message, lastError);
+    }
+    throw new BackendUnavailableException(message, lastError);
   }
 
   /**
@@ -220,6 +223,9 @@ public final class VaultHttp {
     }
     if (status == 404) {
       return new NotFoundException(message);
+    }
+    if (status == 429) {
+      return new dev.strongroom.exception.BackendThrottledException(message);
     }
     if (retryable(status)) {
       return new BackendUnavailableException(message);
