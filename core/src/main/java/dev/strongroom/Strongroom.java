@@ -1030,7 +1030,7 @@ public final class Strongroom implements AutoCloseable {
     private Duration keyCheckInterval = RoomCore.DEFAULT_KEY_CHECK;
     private Duration leaseRotationOverlap = Duration.ofSeconds(60);
     private double requestBudget;
-    private Duration refreshJitter;
+    private @Nullable Duration refreshJitter;
 
     private Builder() {}
 
