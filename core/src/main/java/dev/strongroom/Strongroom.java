@@ -1028,6 +1028,8 @@ public final class Strongroom implements AutoCloseable {
     private ApiKeyPolicy apiKeyPolicy = ApiKeyPolicy.defaults();
     private RoomObserver observer = RoomObserver.noop();
     private Duration keyCheckInterval = RoomCore.DEFAULT_KEY_CHECK;
+    private dev.strongroom.envelope.CryptoProvider cryptoProvider =
+        dev.strongroom.envelope.CryptoProvider.AUTO;
     private Duration leaseRotationOverlap = Duration.ofSeconds(60);
     private double requestBudget;
     private @Nullable Duration refreshJitter;
@@ -1098,6 +1100,17 @@ public final class Strongroom implements AutoCloseable {
      */
     public Builder observer(RoomObserver observer) {
       this.observer = Objects.requireNonNull(observer, "observer");
+      return this;
+    }
+
+    /**
+     * Which JCA provider runs the room's AES-GCM ({@link
+     * dev.strongroom.envelope.CryptoProvider#AUTO} if not set: per message, the faster for its size
+     * on this JDK). Ciphertexts are the same bytes either way. {@code build()} fails, saying why,
+     * if ACCP is chosen and not available.
+     */
+    public Builder cryptoProvider(dev.strongroom.envelope.CryptoProvider provider) {
+      this.cryptoProvider = Objects.requireNonNull(provider, "provider");
       return this;
     }
 
@@ -1222,6 +1235,11 @@ public final class Strongroom implements AutoCloseable {
         throw new IllegalStateException(
             "expected maxStaleness >= refreshAfter but was " + maxStaleness + " < " + refreshAfter);
       }
+      if (!cryptoProvider.available()) {
+        throw new IllegalStateException(
+            "expected Amazon Corretto Crypto Provider to be usable (cryptoProvider(ACCP)) but "
+                + dev.strongroom.internal.crypto.GcmProvider.accpProblem());
+      }
       Backend opened = backend != null ? backend : Backends.open(uri);
       RoomCore core =
           RoomCore.create(
@@ -1239,6 +1257,9 @@ public final class Strongroom implements AutoCloseable {
                   leaseRotationOverlap,
                   requestBudget,
                   refreshJitter));
+      if (cryptoProvider != dev.strongroom.envelope.CryptoProvider.AUTO) {
+        core.cryptoProvider(cryptoProvider);
+      }
       if (!keyCheckInterval.equals(RoomCore.DEFAULT_KEY_CHECK)) {
         core.keyCheckInterval(keyCheckInterval);
       }

@@ -9,6 +9,7 @@ import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.crypto.AesGcm;
 import dev.strongroom.internal.crypto.Cobblestone;
+import dev.strongroom.internal.crypto.GcmProvider;
 import dev.strongroom.internal.crypto.Nonces;
 import dev.strongroom.internal.crypto.Snapshots;
 import dev.strongroom.internal.envelope.DataKeyMaterial;
@@ -91,6 +92,11 @@ public final class Envelope {
   private final ConcurrentHashMap<ByteBuffer, CompletableFuture<DataKeyMaterial>> unwrapping =
       new ConcurrentHashMap<>();
 
+  /** The provider chosen in the builder, and its fixed GCM provider (null: per message). */
+  private final CryptoProvider provider;
+
+  private final @Nullable GcmProvider gcm;
+
   /** The decryption entry used last: the hot path compares header bytes, allocating nothing. */
   private volatile @Nullable DecryptionEntry lastDecryption;
 
@@ -118,6 +124,8 @@ public final class Envelope {
     this.clock = builder.clock;
     this.maxAgeMillis = policy.maxAge().toMillis();
     this.counterNonces = builder.counterNonces;
+    this.provider = builder.provider;
+    this.gcm = builder.provider.fixed();
     this.maxMessages =
         counterNonces ? policy.maxMessages() : Math.min(policy.maxMessages(), MAX_RANDOM_NONCES);
     this.checkpointHook = Snapshots.onCheckpoint(this, Envelope::dropEncryptionKey);
@@ -165,6 +173,7 @@ public final class Envelope {
     System.arraycopy(header, 0, out, 0, header.length);
     writeNonce(out, nonceOffset, number);
     AesGcm.encrypt(
+        gcm,
         material.aeadKey(),
         out,
         nonceOffset,
@@ -271,6 +280,7 @@ public final class Envelope {
     byte[] out = new byte[bodyLength - AesGcm.TAG_LENGTH];
     try {
       AesGcm.decrypt(
+          gcm,
           material.aeadKey(),
           ciphertext,
           nonceOffset,
@@ -620,6 +630,7 @@ public final class Envelope {
     builder.policy = policy;
     builder.clock = clock;
     builder.counterNonces = counterNonces;
+    builder.provider = provider;
     Envelope copy = new Envelope(builder);
     DataKeyMaterial current = encryptionKey;
     copy.encryptionKey = current == null ? null : current.snapshotCopy();
@@ -645,6 +656,7 @@ public final class Envelope {
     private DataKeyCachePolicy policy = DataKeyCachePolicy.defaults();
     private Clock clock = Clock.systemUTC();
     private boolean counterNonces;
+    private CryptoProvider provider = CryptoProvider.AUTO;
 
     private Builder() {}
 
@@ -692,11 +704,26 @@ public final class Envelope {
       return this;
     }
 
-    /** Builds the envelope; fails if no KEK was added. */
+    /**
+     * Which provider runs AES-GCM for messages ({@link CryptoProvider#AUTO} if not set); streams
+     * choose per chunk, as AUTO. The ciphertext bytes do not depend on it.
+     */
+    public Builder cryptoProvider(CryptoProvider provider) {
+      this.provider = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * Builds the envelope.
+     *
+     * @throws IllegalStateException if no KEK was added, or {@link CryptoProvider#ACCP} was chosen
+     *     and is not available here (saying why)
+     */
     public Envelope build() {
       if (recipients.isEmpty()) {
         throw new IllegalStateException("expected at least one KEK but none was added");
       }
+      provider.fixed(); // fails now, not at the first message
       return new Envelope(this);
     }
   }

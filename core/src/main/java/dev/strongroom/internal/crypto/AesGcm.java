@@ -105,7 +105,38 @@ public final class AesGcm {
       int inLen,
       byte[] out,
       int outOff) {
-    GcmProvider provider = providerFor(inLen, true);
+    return encrypt(
+        (GcmProvider) null,
+        key,
+        nonce,
+        nonceOff,
+        aad,
+        aadOff,
+        aadLen,
+        extraAad,
+        in,
+        inOff,
+        inLen,
+        out,
+        outOff);
+  }
+
+  /** As {@code encrypt} above, on {@code fixed}, or on the provider chosen per size if null. */
+  public static int encrypt(
+      GcmProvider fixed,
+      SecretKey key,
+      byte[] nonce,
+      int nonceOff,
+      byte[] aad,
+      int aadOff,
+      int aadLen,
+      byte[] extraAad,
+      byte[] in,
+      int inOff,
+      int inLen,
+      byte[] out,
+      int outOff) {
+    GcmProvider provider = fixed != null ? fixed : providerFor(inLen, true);
     return encrypt(
         provider,
         provider == GcmProvider.JDK,
@@ -181,7 +212,39 @@ public final class AesGcm {
       byte[] out,
       int outOff)
       throws AEADBadTagException {
-    GcmProvider provider = providerFor(inLen, false);
+    return decrypt(
+        (GcmProvider) null,
+        key,
+        nonce,
+        nonceOff,
+        aad,
+        aadOff,
+        aadLen,
+        extraAad,
+        in,
+        inOff,
+        inLen,
+        out,
+        outOff);
+  }
+
+  /** As {@code decrypt} above, on {@code fixed}, or on the provider chosen per size if null. */
+  public static int decrypt(
+      GcmProvider fixed,
+      SecretKey key,
+      byte[] nonce,
+      int nonceOff,
+      byte[] aad,
+      int aadOff,
+      int aadLen,
+      byte[] extraAad,
+      byte[] in,
+      int inOff,
+      int inLen,
+      byte[] out,
+      int outOff)
+      throws AEADBadTagException {
+    GcmProvider provider = fixed != null ? fixed : providerFor(inLen, false);
     return decrypt(
         provider,
         provider == GcmProvider.JDK && inLen - TAG_LENGTH > SLICE_LENGTH,

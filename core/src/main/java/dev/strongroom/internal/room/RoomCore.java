@@ -470,7 +470,13 @@ public final class RoomCore implements AutoCloseable {
   public Envelope envelope(String kekName) {
     Envelope envelope =
         envelopes.computeIfAbsent(
-            kekName, k -> Envelope.builder().kek(Kek.of(keys, k)).clock(clock).build());
+            kekName,
+            k ->
+                Envelope.builder()
+                    .kek(Kek.of(keys, k))
+                    .clock(clock)
+                    .cryptoProvider(cryptoProvider)
+                    .build());
     dev.strongroom.internal.retire.PrimaryWatch watch = primaryWatch;
     watch.watch(kekName);
     watch.check(kekName);
@@ -484,6 +490,15 @@ public final class RoomCore implements AutoCloseable {
   public Duration keyCheckInterval() {
     return primaryWatch.interval();
   }
+
+  /** Which provider runs the room's AES-GCM; set by the builder before any envelope is made. */
+  public void cryptoProvider(dev.strongroom.envelope.CryptoProvider provider) {
+    java.util.Objects.requireNonNull(provider, "provider");
+    this.cryptoProvider = provider;
+  }
+
+  private volatile dev.strongroom.envelope.CryptoProvider cryptoProvider =
+      dev.strongroom.envelope.CryptoProvider.AUTO;
 
   /**
    * Sets how soon a new primary version made outside the room is picked up (at most this long on
