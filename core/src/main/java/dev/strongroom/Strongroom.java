@@ -33,6 +33,7 @@ import dev.strongroom.lease.LeaseListener;
 import dev.strongroom.lease.LeasedCredential;
 import dev.strongroom.observe.RoomObserver;
 import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretVersion;
@@ -449,7 +450,9 @@ public final class Strongroom implements AutoCloseable {
         "destroy",
         full,
         () -> {
-          core.store().destroy(full, list);
+          core.store()
+              .destroy(
+                  list.isEmpty() ? DestroyRequest.all(full) : DestroyRequest.versions(full, list));
           core.cache().invalidate(full);
         });
   }
@@ -1240,7 +1243,10 @@ public final class Strongroom implements AutoCloseable {
             "expected Amazon Corretto Crypto Provider to be usable (cryptoProvider(ACCP)) but "
                 + dev.strongroom.internal.crypto.GcmProvider.accpProblem());
       }
-      Backend opened = backend != null ? backend : Backends.open(uri);
+      Backend opened =
+          backend != null
+              ? backend
+              : Backends.open(dev.strongroom.spi.OpenRequest.builder(uri).clock(clock).build());
       RoomCore core =
           RoomCore.create(
               new RoomCore.Settings(

@@ -7,7 +7,9 @@ import dev.strongroom.exception.BackendThrottledException;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.KeyEncryptionService;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -485,9 +487,13 @@ class FleetSimulationTest {
     }
 
     @Override
-    public SecretMetadata moveStage(String name, Stage stage, long version, long expectedCurrent) {
+    public SecretMetadata moveStage(MoveStageRequest request) {
+      String name = request.name();
+      Stage stage = request.stage();
+      long version = request.version();
+      long expectedCurrent = request.expectedCurrent();
       throttle.acquire();
-      return d.moveStage(name, stage, version, expectedCurrent);
+      return d.moveStage(request);
     }
 
     @Override
@@ -503,9 +509,11 @@ class FleetSimulationTest {
     }
 
     @Override
-    public void destroy(String name, List<Long> versions) {
+    public void destroy(DestroyRequest request) {
+      String name = request.name();
+      List<Long> versions = request.versions();
       throttle.acquire();
-      d.destroy(name, versions);
+      d.destroy(request);
     }
   }
 

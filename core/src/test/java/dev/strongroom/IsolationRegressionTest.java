@@ -12,6 +12,8 @@ import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.memory.MemoryBackend;
+import dev.strongroom.spi.DestroyRequest;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.testing.MutableClock;
 import java.util.ArrayList;
@@ -282,9 +284,12 @@ class IsolationRegressionTest {
           }
 
           @Override
-          public dev.strongroom.spi.SecretMetadata moveStage(
-              String name, Stage stage, long version, long expectedCurrent) {
-            return store.moveStage(name, stage, version, expectedCurrent);
+          public dev.strongroom.spi.SecretMetadata moveStage(MoveStageRequest request) {
+            String name = request.name();
+            Stage stage = request.stage();
+            long version = request.version();
+            long expectedCurrent = request.expectedCurrent();
+            return store.moveStage(request);
           }
 
           @Override
@@ -298,8 +303,10 @@ class IsolationRegressionTest {
           }
 
           @Override
-          public void destroy(String name, List<Long> versions) {
-            store.destroy(name, versions);
+          public void destroy(DestroyRequest request) {
+            String name = request.name();
+            List<Long> versions = request.versions();
+            store.destroy(request);
           }
         };
     dev.strongroom.spi.Backend native_ =

@@ -8,7 +8,9 @@ import dev.strongroom.exception.BackendThrottledException;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.KeyEncryptionService;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -302,8 +304,12 @@ class RequestBudgetTest {
     }
 
     @Override
-    public SecretMetadata moveStage(String name, Stage stage, long version, long expected) {
-      return d.moveStage(name, stage, version, expected);
+    public SecretMetadata moveStage(MoveStageRequest request) {
+      String name = request.name();
+      Stage stage = request.stage();
+      long version = request.version();
+      long expected = request.expectedCurrent();
+      return d.moveStage(request);
     }
 
     @Override
@@ -317,8 +323,10 @@ class RequestBudgetTest {
     }
 
     @Override
-    public void destroy(String name, List<Long> versions) {
-      d.destroy(name, versions);
+    public void destroy(DestroyRequest request) {
+      String name = request.name();
+      List<Long> versions = request.versions();
+      d.destroy(request);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.strongroom.aws.internal.AwsBackend;
 import dev.strongroom.aws.internal.AwsConfig;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.BackendProvider;
+import dev.strongroom.spi.OpenRequest;
 import java.net.URI;
 import java.time.Clock;
 
@@ -56,8 +57,9 @@ public final class AwsBackendProvider implements BackendProvider {
   }
 
   @Override
-  public Backend open(URI uri) {
-    return AwsBackend.open(AwsConfig.parse(uri), AwsConfig.parseAuth(uri), Clock.systemUTC());
+  public Backend open(OpenRequest request) {
+    URI uri = request.uri();
+    return AwsBackend.open(AwsConfig.parse(uri), AwsConfig.parseAuth(uri), request.clock());
   }
 
   /**

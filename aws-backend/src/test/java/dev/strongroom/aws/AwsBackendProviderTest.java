@@ -24,7 +24,9 @@ class AwsBackendProviderTest {
   void open_withRegionAndEndpoint_needsNoNetwork() {
     try (Backend backend =
         new AwsBackendProvider()
-            .open(URI.create("aws:?region=us-east-1&endpoint=http://127.0.0.1:1"))) {
+            .open(
+                dev.strongroom.spi.OpenRequest.of(
+                    URI.create("aws:?region=us-east-1&endpoint=http://127.0.0.1:1")))) {
       assertNotNull(backend.secrets());
       assertNotNull(backend.keys());
     }
@@ -34,6 +36,8 @@ class AwsBackendProviderTest {
   void open_malformedUri_illegalArgument() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> new AwsBackendProvider().open(URI.create("aws:?nope=1")));
+        () ->
+            new AwsBackendProvider()
+                .open(dev.strongroom.spi.OpenRequest.of(URI.create("aws:?nope=1"))));
   }
 }

@@ -207,11 +207,17 @@ class AwsFederationIT {
     }
     assertThrows(
         IllegalArgumentException.class,
-        () -> new AwsBackendProvider().open(URI.create("aws:?webIdentityRoleArn=" + ROLE)));
+        () ->
+            new AwsBackendProvider()
+                .open(
+                    dev.strongroom.spi.OpenRequest.of(
+                        URI.create("aws:?webIdentityRoleArn=" + ROLE))));
     assertThrows(
         IllegalArgumentException.class,
         () ->
             new AwsBackendProvider()
-                .open(URI.create("aws:?webIdentityRoleArn=nope&webIdentityTokenFile=/t")));
+                .open(
+                    dev.strongroom.spi.OpenRequest.of(
+                        URI.create("aws:?webIdentityRoleArn=nope&webIdentityTokenFile=/t"))));
   }
 }

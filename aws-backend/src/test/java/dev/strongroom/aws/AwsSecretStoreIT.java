@@ -11,6 +11,8 @@ import dev.strongroom.Stage;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.DestroyRequest;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -190,7 +192,7 @@ class AwsSecretStoreIT {
   void destroy_allVersions_removesTheSecretForGood() {
     put("gone", "v", Stage.CURRENT, 0);
     store.delete("gone");
-    store.destroy("gone", List.of());
+    store.destroy(DestroyRequest.all("gone"));
     assertEquals(Optional.empty(), store.read(ReadRequest.current("gone")));
     assertThrows(NotFoundException.class, () -> store.metadata("gone"));
     assertEquals(1, put("gone", "new", Stage.CURRENT, 0).version());
@@ -200,15 +202,18 @@ class AwsSecretStoreIT {
   void destroy_oneVersion_readsEmptyAndMetadataMarksIt() {
     put("dv", "one", Stage.CURRENT, 0);
     put("dv", "two", Stage.CURRENT, 1);
-    store.destroy("dv", List.of(1L));
+    store.destroy(DestroyRequest.versions("dv", List.of(1L)));
     assertEquals(Optional.empty(), store.read(ReadRequest.version("dv", 1)));
     assertEquals(Optional.empty(), store.read(ReadRequest.stage("dv", Stage.PREVIOUS)));
     SecretMetadata metadata = store.metadata("dv");
     assertTrue(metadata.versions().get(0).destroyed());
     assertFalse(metadata.versions().get(1).destroyed());
     assertEquals("two", readUtf8(ReadRequest.current("dv")));
-    assertThrows(ConflictException.class, () -> store.destroy("dv", List.of(2L)));
-    assertThrows(NotFoundException.class, () -> store.moveStage("dv", Stage.CURRENT, 1, 0));
+    assertThrows(
+        ConflictException.class, () -> store.destroy(DestroyRequest.versions("dv", List.of(2L))));
+    assertThrows(
+        NotFoundException.class,
+        () -> store.moveStage(new MoveStageRequest("dv", Stage.CURRENT, 1, 0)));
   }
 
   @Test

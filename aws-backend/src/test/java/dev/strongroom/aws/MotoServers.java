@@ -87,7 +87,7 @@ final class MotoServers {
   static Backend open(URI uri) {
     for (var provider : ServiceLoader.load(dev.strongroom.spi.BackendProvider.class)) {
       if (provider.scheme().equals(uri.getScheme())) {
-        return provider.open(uri);
+        return provider.open(dev.strongroom.spi.OpenRequest.of(uri));
       }
     }
     throw new AssertionError("no BackendProvider for " + uri.getScheme());

@@ -8,6 +8,7 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -67,7 +68,8 @@ class SecretRotationIT {
       events.add("verify failed");
       throw new IllegalStateException("verification of the pending version failed");
     }
-    SecretMetadata after = store.moveStage(name, Stage.CURRENT, pending.version(), current);
+    SecretMetadata after =
+        store.moveStage(new MoveStageRequest(name, Stage.CURRENT, pending.version(), current));
     events.add("promoted " + pending.version());
     return after;
   }
@@ -129,7 +131,9 @@ class SecretRotationIT {
     store.write(new WriteRequest("db", SecretValue.ofUtf8("pw-1"), Stage.CURRENT, 0));
     store.write(new WriteRequest("db", SecretValue.ofUtf8("pw-2"), Stage.PENDING, 1));
     store.write(new WriteRequest("db", SecretValue.ofUtf8("pw-3"), Stage.CURRENT, 2));
-    assertThrows(ConflictException.class, () -> store.moveStage("db", Stage.CURRENT, 2, 1));
+    assertThrows(
+        ConflictException.class,
+        () -> store.moveStage(new MoveStageRequest("db", Stage.CURRENT, 2, 1)));
     assertEquals("strongroom-v00000000000000000003", awsCurrentVersionId("db"));
   }
 
@@ -138,7 +142,7 @@ class SecretRotationIT {
     store.write(new WriteRequest("db", SecretValue.ofUtf8("pw-1"), Stage.CURRENT, 0));
     store.write(new WriteRequest("db", SecretValue.ofUtf8("pw-2"), Stage.PENDING, 1));
     store.write(new WriteRequest("db", SecretValue.ofUtf8("pw-3"), Stage.PENDING, 2));
-    SecretMetadata metadata = store.moveStage("db", Stage.PENDING, 2, 0);
+    SecretMetadata metadata = store.moveStage(new MoveStageRequest("db", Stage.PENDING, 2, 0));
     assertEquals(
         1, metadata.versions().stream().filter(v -> v.stages().contains(Stage.PENDING)).count());
     assertEquals(2, metadata.withStage(Stage.PENDING).orElseThrow().version());

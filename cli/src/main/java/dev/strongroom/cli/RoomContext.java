@@ -160,7 +160,12 @@ final class RoomContext implements AutoCloseable {
       backend =
           isFile()
               ? FileStores.open(uri, env, RoomContext::prompt, clock, false)
-              : provider(uri.getScheme()).open(uri);
+              : provider(uri.getScheme())
+                  .open(
+                      dev.strongroom.spi.OpenRequest.builder(uri)
+                          .clock(clock)
+                          .environment(env::apply)
+                          .build());
     }
     return backend;
   }

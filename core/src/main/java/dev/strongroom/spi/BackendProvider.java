@@ -1,7 +1,5 @@
 package dev.strongroom.spi;
 
-import java.net.URI;
-
 /**
  * Opens backends for one URI scheme ({@code memory}, {@code file}, {@code vault}, {@code aws}).
  * Found with {@link java.util.ServiceLoader}: a backend jar lists its provider in {@code
@@ -15,11 +13,12 @@ public interface BackendProvider {
   String scheme();
 
   /**
-   * Opens the backend {@code uri} names. Credentials never come from the URI's user-info in logs or
-   * messages.
+   * Opens the backend the request's URI names, on the request's clock, reading what the URI leaves
+   * to the environment through {@link OpenRequest#environment(String)} only. Credentials never come
+   * from the URI's user-info and never appear in logs or messages.
    *
    * @throws IllegalArgumentException if the URI is malformed for this scheme (the message names the
    *     problem, never a credential)
    */
-  Backend open(URI uri);
+  Backend open(OpenRequest request);
 }

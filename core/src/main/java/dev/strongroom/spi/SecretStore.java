@@ -43,13 +43,14 @@ public interface SecretStore extends AutoCloseable {
   SecretMetadata metadata(String name);
 
   /**
-   * Moves {@code stage} to {@code version}. Moving {@link Stage#CURRENT} also moves {@link
+   * Moves the request's stage to its version. Moving {@link Stage#CURRENT} also moves {@link
    * Stage#PREVIOUS} to the version that was current and clears {@link Stage#PENDING} if it was on
-   * {@code version}.
+   * that version.
    *
-   * @param expectedCurrent the version the caller believes is current, or 0 to skip that check
+   * @throws dev.strongroom.exception.ConflictException if {@link MoveStageRequest#expectedCurrent}
+   *     is not 0 and another version is current
    */
-  SecretMetadata moveStage(String name, Stage stage, long version, long expectedCurrent);
+  SecretMetadata moveStage(MoveStageRequest request);
 
   /** Soft-deletes the whole secret: reads and lists no longer see it until {@link #undelete}. */
   void delete(String name);
@@ -57,8 +58,8 @@ public interface SecretStore extends AutoCloseable {
   /** Restores a soft-deleted secret. */
   void undelete(String name);
 
-  /** Destroys the given versions' values for good, or every version and the name if empty. */
-  void destroy(String name, List<Long> versions);
+  /** Destroys for good what the request names: some versions' values, or the whole secret. */
+  void destroy(DestroyRequest request);
 
   /** Releases connections and threads; the default does nothing. */
   @Override

@@ -20,6 +20,7 @@ import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.TamperedException;
 import dev.strongroom.internal.apikey.KeyFormat;
 import dev.strongroom.internal.memory.MemoryBackend;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.WriteRequest;
@@ -191,7 +192,7 @@ class ApiKeyIntegrityTest {
   @Test
   void item3_pepperDeleted_failsClosed_neverANewPepper() {
     IssuedKey issued = keys().issue(request());
-    raw.destroy("apikeys/.pepper", List.of());
+    raw.destroy(DestroyRequest.all("apikeys/.pepper"));
     assertTrue(raw.read(ReadRequest.current("apikeys/.pepper")).isEmpty());
 
     ApiKeys fresh = keys();
@@ -329,7 +330,7 @@ class ApiKeyIntegrityTest {
     }
     for (int i = 0; i < 50; i++) {
       IssuedKey k = issuer.issue(request());
-      raw.destroy("apikeys/" + k.id(), List.of());
+      raw.destroy(DestroyRequest.all("apikeys/" + k.id()));
       lost.add(k);
     }
     FaultInjectingBackend backend = backend();

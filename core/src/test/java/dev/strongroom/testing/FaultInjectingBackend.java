@@ -5,11 +5,13 @@ import dev.strongroom.Stage;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.lease.Lease;
 import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.GeneratedKey;
 import dev.strongroom.spi.KeyEncryptionService;
 import dev.strongroom.spi.KeyInfo;
 import dev.strongroom.spi.LeaseProvider;
 import dev.strongroom.spi.LeasedSecret;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -143,9 +145,13 @@ public final class FaultInjectingBackend implements Backend {
     }
 
     @Override
-    public SecretMetadata moveStage(String name, Stage stage, long version, long expectedCurrent) {
+    public SecretMetadata moveStage(MoveStageRequest request) {
+      String name = request.name();
+      Stage stage = request.stage();
+      long version = request.version();
+      long expectedCurrent = request.expectedCurrent();
       checkStore();
-      return d().moveStage(name, stage, version, expectedCurrent);
+      return d().moveStage(request);
     }
 
     @Override
@@ -161,9 +167,11 @@ public final class FaultInjectingBackend implements Backend {
     }
 
     @Override
-    public void destroy(String name, List<Long> versions) {
+    public void destroy(DestroyRequest request) {
+      String name = request.name();
+      List<Long> versions = request.versions();
       checkStore();
-      d().destroy(name, versions);
+      d().destroy(request);
     }
   }
 

@@ -3,10 +3,12 @@ package dev.strongroom.testing;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.spi.Backend;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.GeneratedKey;
 import dev.strongroom.spi.KeyEncryptionService;
 import dev.strongroom.spi.KeyInfo;
 import dev.strongroom.spi.LeaseProvider;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -137,8 +139,12 @@ public final class GatedBackend implements Backend {
     }
 
     @Override
-    public SecretMetadata moveStage(String name, Stage stage, long version, long expectedCurrent) {
-      return d().moveStage(name, stage, version, expectedCurrent);
+    public SecretMetadata moveStage(MoveStageRequest request) {
+      String name = request.name();
+      Stage stage = request.stage();
+      long version = request.version();
+      long expectedCurrent = request.expectedCurrent();
+      return d().moveStage(request);
     }
 
     @Override
@@ -152,8 +158,10 @@ public final class GatedBackend implements Backend {
     }
 
     @Override
-    public void destroy(String name, List<Long> versions) {
-      d().destroy(name, versions);
+    public void destroy(DestroyRequest request) {
+      String name = request.name();
+      List<Long> versions = request.versions();
+      d().destroy(request);
     }
   }
 

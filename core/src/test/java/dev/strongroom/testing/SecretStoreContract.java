@@ -9,6 +9,8 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.spi.DestroyRequest;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -131,7 +133,7 @@ public abstract class SecretStoreContract {
     put(name, "one");
     store.write(new WriteRequest(name, SecretValue.ofUtf8("two"), Stage.PENDING, 1));
 
-    SecretMetadata meta = store.moveStage(name, Stage.CURRENT, 2, 1);
+    SecretMetadata meta = store.moveStage(new MoveStageRequest(name, Stage.CURRENT, 2, 1));
 
     assertEquals(Set.of(Stage.CURRENT), meta.versions().get(1).stages());
     assertEquals(Set.of(Stage.PREVIOUS), meta.versions().get(0).stages());
@@ -147,7 +149,9 @@ public abstract class SecretStoreContract {
     put(name, "two");
     store.write(new WriteRequest(name, SecretValue.ofUtf8("three"), Stage.PENDING, 2));
 
-    assertThrows(ConflictException.class, () -> store.moveStage(name, Stage.CURRENT, 3, 1));
+    assertThrows(
+        ConflictException.class,
+        () -> store.moveStage(new MoveStageRequest(name, Stage.CURRENT, 3, 1)));
     assertEquals("two", read(ReadRequest.current(name)));
   }
 
@@ -155,9 +159,12 @@ public abstract class SecretStoreContract {
   void moveStage_missingVersion_notFound() {
     String name = name("a");
     put(name, "one");
-    assertThrows(NotFoundException.class, () -> store.moveStage(name, Stage.CURRENT, 5, 0));
     assertThrows(
-        NotFoundException.class, () -> store.moveStage(name("missing"), Stage.CURRENT, 1, 0));
+        NotFoundException.class,
+        () -> store.moveStage(new MoveStageRequest(name, Stage.CURRENT, 5, 0)));
+    assertThrows(
+        NotFoundException.class,
+        () -> store.moveStage(new MoveStageRequest(name("missing"), Stage.CURRENT, 1, 0)));
   }
 
   @Test
@@ -255,7 +262,7 @@ public abstract class SecretStoreContract {
     put(name, "one");
     put(name, "two");
 
-    store.destroy(name, List.of(1L));
+    store.destroy(DestroyRequest.versions(name, List.of(1L)));
 
     assertTrue(store.read(ReadRequest.version(name, 1)).isEmpty());
     assertTrue(store.metadata(name).versions().get(0).destroyed());
@@ -268,7 +275,7 @@ public abstract class SecretStoreContract {
     put(name, "one");
     put(name, "two");
 
-    store.destroy(name, List.of());
+    store.destroy(DestroyRequest.all(name));
 
     assertTrue(store.read(ReadRequest.version(name, 2)).isEmpty());
     assertEquals(List.of(), store.list(name("")));
@@ -281,7 +288,7 @@ public abstract class SecretStoreContract {
     assertThrows(NotFoundException.class, () -> store.metadata(missing));
     assertThrows(NotFoundException.class, () -> store.delete(missing));
     assertThrows(NotFoundException.class, () -> store.undelete(missing));
-    assertThrows(NotFoundException.class, () -> store.destroy(missing, List.of()));
+    assertThrows(NotFoundException.class, () -> store.destroy(DestroyRequest.all(missing)));
   }
 
   @Test
@@ -290,8 +297,15 @@ public abstract class SecretStoreContract {
     put(name, "one");
     assertThrows(NullPointerException.class, () -> store.read(null));
     assertThrows(NullPointerException.class, () -> store.list(null));
-    assertThrows(NullPointerException.class, () -> store.destroy(name, null));
-    assertThrows(IllegalArgumentException.class, () -> store.destroy(name, List.of(0L)));
+    assertThrows(
+        NullPointerException.class, () -> store.destroy(DestroyRequest.versions(name, null)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.destroy(DestroyRequest.versions(name, List.of(0L))));
+    // an empty list no longer means "destroy everything": it is refused before the store is asked
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> store.destroy(DestroyRequest.versions(name, List.of())));
     assertThrows(
         IllegalArgumentException.class,
         () -> store.write(new WriteRequest("", SecretValue.ofUtf8("x"), Stage.CURRENT, -1)));
@@ -311,9 +325,13 @@ public abstract class SecretStoreContract {
             () ->
                 store.write(new WriteRequest(name, SecretValue.ofUtf8(CANARY), Stage.CURRENT, 0))));
     failures.add(
-        assertThrows(ConflictException.class, () -> store.moveStage(name, Stage.CURRENT, 1, 7)));
+        assertThrows(
+            ConflictException.class,
+            () -> store.moveStage(new MoveStageRequest(name, Stage.CURRENT, 1, 7))));
     failures.add(
-        assertThrows(NotFoundException.class, () -> store.moveStage(name, Stage.CURRENT, 9, 0)));
+        assertThrows(
+            NotFoundException.class,
+            () -> store.moveStage(new MoveStageRequest(name, Stage.CURRENT, 9, 0))));
     failures.add(
         assertThrows(
             IllegalArgumentException.class,

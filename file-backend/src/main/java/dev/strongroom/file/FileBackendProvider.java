@@ -5,7 +5,7 @@ import dev.strongroom.file.internal.FileBackend;
 import dev.strongroom.file.internal.FileUri;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.BackendProvider;
-import java.net.URI;
+import dev.strongroom.spi.OpenRequest;
 
 /**
  * Opens encrypted local stores named by {@code file:} URIs, such as {@code
@@ -47,9 +47,9 @@ public final class FileBackendProvider implements BackendProvider {
    *     wrong ("wrong passphrase or master key")
    */
   @Override
-  public Backend open(URI uri) {
-    FileUri parsed = FileUri.parse(uri);
-    Credentials credentials = parsed.credentials(System::getenv);
+  public Backend open(OpenRequest request) {
+    FileUri parsed = FileUri.parse(request.uri());
+    Credentials credentials = parsed.credentials(request::environment);
     try {
       return FileBackend.open(
           parsed.path(),

@@ -4,6 +4,7 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.file.internal.FileBackend;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.StoredSecret;
@@ -43,7 +44,7 @@ public final class CrashWriter {
         long latest = store.list("").contains(name) ? store.metadata(name).latestVersion() : 0;
         var pending =
             store.write(new WriteRequest(name, SecretValue.ofUtf8(value), Stage.PENDING, latest));
-        store.moveStage(name, Stage.CURRENT, pending.version(), 0);
+        store.moveStage(new MoveStageRequest(name, Stage.CURRENT, pending.version(), 0));
         System.out.println("ACK " + name + " " + pending.version() + " " + value + " END");
       } else {
         var v =

@@ -10,6 +10,8 @@ import dev.strongroom.Stage;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.TamperedException;
 import dev.strongroom.file.internal.FileBackend;
+import dev.strongroom.spi.DestroyRequest;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.WriteRequest;
 import dev.strongroom.testing.MutableClock;
@@ -125,7 +127,7 @@ class FileRecordAuthTest {
   void destroyedRecordRestoredFromBackup_staysDestroyed() throws Exception {
     put("db", "v1");
     byte[] old = Files.readAllBytes(record("db"));
-    backend.secrets().destroy("db", List.of());
+    backend.secrets().destroy(DestroyRequest.all("db"));
     Files.write(record("db"), old);
     assertEquals(null, get("db"));
     assertEquals(List.of(), backend.secrets().list(""));
@@ -139,7 +141,7 @@ class FileRecordAuthTest {
     Files.delete(record("db"));
     assertThrows(TamperedException.class, () -> get("db"));
     assertEquals(1, backend.verifyRecords().size());
-    backend.secrets().destroy("db", List.of()); // the way out
+    backend.secrets().destroy(DestroyRequest.all("db")); // the way out
     assertEquals(List.of(), backend.verifyRecords());
   }
 
@@ -176,8 +178,8 @@ class FileRecordAuthTest {
     put("a", "2");
     put("b", "3");
     backend.secrets().delete("b");
-    backend.secrets().destroy("a", List.of(1L));
-    backend.secrets().moveStage("a", Stage.PENDING, 2, 0);
+    backend.secrets().destroy(DestroyRequest.versions("a", List.of(1L)));
+    backend.secrets().moveStage(new MoveStageRequest("a", Stage.PENDING, 2, 0));
     assertEquals(List.of(), backend.verifyRecords());
     backend.close();
     backend = TestStores.open(root());

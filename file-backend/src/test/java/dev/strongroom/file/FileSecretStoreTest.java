@@ -18,6 +18,8 @@ import dev.strongroom.file.internal.FileBackend;
 import dev.strongroom.file.internal.FileUri;
 import dev.strongroom.file.internal.KdfParams;
 import dev.strongroom.spi.BackendProvider;
+import dev.strongroom.spi.DestroyRequest;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -120,7 +122,7 @@ class FileSecretStoreTest {
     assertEquals("one", read(ReadRequest.current("a")));
     assertEquals("two", read(ReadRequest.stage("a", Stage.PENDING)));
 
-    SecretMetadata meta = store.moveStage("a", Stage.CURRENT, 2, 1);
+    SecretMetadata meta = store.moveStage(new MoveStageRequest("a", Stage.CURRENT, 2, 1));
     assertEquals(Set.of(Stage.CURRENT), meta.versions().get(1).stages());
     assertEquals(Set.of(Stage.PREVIOUS), meta.versions().get(0).stages());
     assertEquals("two", read(ReadRequest.current("a")));
@@ -131,7 +133,9 @@ class FileSecretStoreTest {
   void moveStage_staleExpectedCurrent_conflictsAndChangesNothing() {
     put("a", "one");
     put("a", "two");
-    assertThrows(ConflictException.class, () -> store.moveStage("a", Stage.CURRENT, 1, 1));
+    assertThrows(
+        ConflictException.class,
+        () -> store.moveStage(new MoveStageRequest("a", Stage.CURRENT, 1, 1)));
     assertEquals("two", read(ReadRequest.current("a")));
   }
 
@@ -139,7 +143,7 @@ class FileSecretStoreTest {
   void moveStage_backToOldVersion_rollsBack() {
     put("a", "one");
     put("a", "two");
-    store.moveStage("a", Stage.CURRENT, 1, 2);
+    store.moveStage(new MoveStageRequest("a", Stage.CURRENT, 1, 2));
     assertEquals("one", read(ReadRequest.current("a")));
     assertEquals("two", read(ReadRequest.stage("a", Stage.PREVIOUS)));
   }
@@ -147,8 +151,12 @@ class FileSecretStoreTest {
   @Test
   void moveStage_unknownVersionOrSecret_notFound() {
     put("a", "one");
-    assertThrows(NotFoundException.class, () -> store.moveStage("a", Stage.CURRENT, 9, 0));
-    assertThrows(NotFoundException.class, () -> store.moveStage("b", Stage.CURRENT, 1, 0));
+    assertThrows(
+        NotFoundException.class,
+        () -> store.moveStage(new MoveStageRequest("a", Stage.CURRENT, 9, 0)));
+    assertThrows(
+        NotFoundException.class,
+        () -> store.moveStage(new MoveStageRequest("b", Stage.CURRENT, 1, 0)));
   }
 
   // --- check-and-set
@@ -260,7 +268,7 @@ class FileSecretStoreTest {
   void delete_missing_notFound() {
     assertThrows(NotFoundException.class, () -> store.delete("nope"));
     assertThrows(NotFoundException.class, () -> store.undelete("nope"));
-    assertThrows(NotFoundException.class, () -> store.destroy("nope", List.of()));
+    assertThrows(NotFoundException.class, () -> store.destroy(DestroyRequest.all("nope")));
     assertThrows(NotFoundException.class, () -> store.metadata("nope"));
   }
 
@@ -268,20 +276,21 @@ class FileSecretStoreTest {
   void destroy_version_removesValueKeepsMetadata() throws IOException {
     put("a", CANARY);
     put("a", "two");
-    store.destroy("a", List.of(1L));
+    store.destroy(DestroyRequest.versions("a", List.of(1L)));
     assertTrue(store.read(ReadRequest.version("a", 1)).isEmpty());
     assertEquals("two", read(ReadRequest.current("a")));
     SecretMetadata meta = store.metadata("a");
     assertTrue(meta.versions().get(0).destroyed());
     assertFalse(meta.versions().get(1).destroyed());
     assertEquals(3, put("a", "three").version(), "versions are never reused");
-    assertThrows(NotFoundException.class, () -> store.destroy("a", List.of(42L)));
+    assertThrows(
+        NotFoundException.class, () -> store.destroy(DestroyRequest.versions("a", List.of(42L))));
   }
 
   @Test
   void destroy_all_removesNameAndFile() throws IOException {
     put("a", "one");
-    store.destroy("a", List.of());
+    store.destroy(DestroyRequest.all("a"));
     assertThrows(NotFoundException.class, () -> store.metadata("a"));
     assertEquals(List.of(), store.list(""));
     try (Stream<Path> files = Files.list(root().resolve("secrets"))) {

@@ -18,6 +18,7 @@ import dev.strongroom.exception.TamperedException;
 import dev.strongroom.file.internal.Credentials;
 import dev.strongroom.file.internal.FileBackend;
 import dev.strongroom.file.internal.KdfParams;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.WriteRequest;
 import dev.strongroom.testing.MutableClock;
@@ -269,7 +270,7 @@ class FileStoreHardeningTest {
       StrongroomException e = assertThrows(StrongroomException.class, () -> get(b, "big"));
       assertTrue(e.getMessage().contains("too large"), e.getMessage());
       assertEquals(List.of("a", "big"), b.secrets().list(""));
-      b.secrets().destroy("big", List.of());
+      b.secrets().destroy(DestroyRequest.all("big"));
       assertFalse(Files.exists(big));
     }
   }
@@ -343,9 +344,9 @@ class FileStoreHardeningTest {
       Path record = root().resolve("secrets").resolve("a.json");
       Files.write(record, "{ not json".getBytes(StandardCharsets.UTF_8));
       assertThrows(StrongroomException.class, () -> get(b, "a"));
-      b.secrets().destroy("a", List.of());
+      b.secrets().destroy(DestroyRequest.all("a"));
       assertFalse(Files.exists(record));
-      assertThrows(NotFoundException.class, () -> b.secrets().destroy("a", List.of()));
+      assertThrows(NotFoundException.class, () -> b.secrets().destroy(DestroyRequest.all("a")));
       put(b, "a", "again");
       assertEquals("again", get(b, "a"));
     }

@@ -3,6 +3,7 @@ package dev.strongroom.vault;
 import dev.strongroom.SecretValue;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.BackendProvider;
+import dev.strongroom.spi.OpenRequest;
 import dev.strongroom.vault.internal.VaultBackend;
 import java.io.IOException;
 import java.net.URI;
@@ -84,8 +85,8 @@ public final class VaultBackendProvider implements BackendProvider {
   }
 
   @Override
-  public Backend open(URI uri) {
-    return connect(config(uri, System::getenv));
+  public Backend open(OpenRequest request) {
+    return connect(config(request.uri(), request::environment));
   }
 
   /** Opens a backend for {@code config}; nothing is sent until the first call. */

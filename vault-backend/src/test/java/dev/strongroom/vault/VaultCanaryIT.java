@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.exception.StrongroomException;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.UnwrapRequest;
 import dev.strongroom.spi.WrapRequest;
@@ -64,7 +65,7 @@ class VaultCanaryIT {
                       .keys()
                       .unwrap(new UnwrapRequest(key, wrapped.wrapped(), new byte[] {2}))));
       backend.keys().destroyKey(key);
-      backend.secrets().destroy(name, List.of());
+      backend.secrets().destroy(DestroyRequest.all(name));
     }
     try (FlakyProxy proxy =
             new FlakyProxy(

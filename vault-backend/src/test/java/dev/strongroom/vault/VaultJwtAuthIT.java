@@ -145,7 +145,8 @@ class VaultJwtAuthIT {
             + role
             + "&jwt_file="
             + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8);
-    try (Backend backend = new VaultBackendProvider().open(URI.create(uri))) {
+    try (Backend backend =
+        new VaultBackendProvider().open(dev.strongroom.spi.OpenRequest.of(URI.create(uri)))) {
       assertTrue(backend.secrets().read(ReadRequest.current(secret)).isPresent());
       List<String> before = mountAccessors();
       assertEquals(1, before.size());

@@ -11,12 +11,12 @@ import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.envelope.Envelope;
 import dev.strongroom.envelope.Kek;
 import dev.strongroom.exception.BackendUnavailableException;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.WriteRequest;
 import dev.strongroom.vault.internal.VaultBackend;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,7 +81,7 @@ class VaultRestartIT {
           VaultServers.openbao("restart-persistent");
         }
       }
-      backend.secrets().destroy(name, List.of());
+      backend.secrets().destroy(DestroyRequest.all(name));
       backend.keys().destroyKey(key);
     }
   }

@@ -10,6 +10,8 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.spi.DestroyRequest;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -47,7 +49,7 @@ class VaultSecretStoreIT {
   @AfterEach
   void tearDown() {
     for (String name : store.list(root)) {
-      store.destroy(name, List.of());
+      store.destroy(DestroyRequest.all(name));
     }
     store.close();
   }
@@ -111,19 +113,23 @@ class VaultSecretStoreIT {
     assertEquals("old", text(store.read(ReadRequest.current(name)).orElseThrow()));
     assertEquals("new", text(store.read(ReadRequest.stage(name, Stage.PENDING)).orElseThrow()));
 
-    SecretMetadata moved = store.moveStage(name, Stage.CURRENT, 2, 1);
+    SecretMetadata moved = store.moveStage(new MoveStageRequest(name, Stage.CURRENT, 2, 1));
     assertEquals(2, moved.withStage(Stage.CURRENT).orElseThrow().version());
     assertEquals(1, moved.withStage(Stage.PREVIOUS).orElseThrow().version());
     assertTrue(moved.withStage(Stage.PENDING).isEmpty());
     assertEquals("new", text(store.read(ReadRequest.current(name)).orElseThrow()));
-    assertThrows(ConflictException.class, () -> store.moveStage(name, Stage.CURRENT, 1, 1));
-    assertThrows(NotFoundException.class, () -> store.moveStage(name, Stage.CURRENT, 9, 0));
+    assertThrows(
+        ConflictException.class,
+        () -> store.moveStage(new MoveStageRequest(name, Stage.CURRENT, 1, 1)));
+    assertThrows(
+        NotFoundException.class,
+        () -> store.moveStage(new MoveStageRequest(name, Stage.CURRENT, 9, 0)));
     // Rolling back with the right expectation writes version 1's value again, as `kv rollback`
     // does: what native readers see as CURRENT is what Strongroom reads as CURRENT.
     assertEquals(
         3,
         store
-            .moveStage(name, Stage.CURRENT, 1, 2)
+            .moveStage(new MoveStageRequest(name, Stage.CURRENT, 1, 2))
             .withStage(Stage.CURRENT)
             .orElseThrow()
             .version());
@@ -152,12 +158,12 @@ class VaultSecretStoreIT {
     String name = root + "shred";
     put(name, "one", Stage.CURRENT, 0);
     put(name, "two", Stage.CURRENT, 1);
-    store.destroy(name, List.of(1L));
+    store.destroy(DestroyRequest.versions(name, List.of(1L)));
     assertTrue(store.read(ReadRequest.version(name, 1)).isEmpty());
     assertTrue(store.metadata(name).versions().get(0).destroyed());
     assertEquals("two", text(store.read(ReadRequest.current(name)).orElseThrow()));
 
-    store.destroy(name, List.of());
+    store.destroy(DestroyRequest.all(name));
     assertThrows(NotFoundException.class, () -> store.metadata(name));
     assertTrue(store.read(ReadRequest.current(name)).isEmpty());
   }

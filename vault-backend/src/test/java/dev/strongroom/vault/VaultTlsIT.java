@@ -9,6 +9,7 @@ import dev.strongroom.Stage;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.BackendProvider;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.WriteRequest;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ class VaultTlsIT {
       assertEquals(
           "over tls",
           backend.secrets().read(ReadRequest.current(name)).orElseThrow().value().copyUtf8String());
-      backend.secrets().destroy(name, java.util.List.of());
+      backend.secrets().destroy(DestroyRequest.all(name));
     }
   }
 
@@ -64,7 +65,7 @@ class VaultTlsIT {
             .filter(p -> p.scheme().equals("vault"))
             .findFirst()
             .orElseThrow();
-    try (Backend backend = provider.open(uri)) {
+    try (Backend backend = provider.open(dev.strongroom.spi.OpenRequest.of(uri))) {
       assertTrue(backend.secrets().read(ReadRequest.current("no/such/secret")).isEmpty());
     }
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.WriteRequest;
@@ -97,7 +98,7 @@ class VaultTwoJvmStagesIT {
           "two JVMs x %d rounds: %d rotations promoted, %d lost the race cleanly%n",
           ROUNDS, successes, conflicts);
     } finally {
-      store.destroy(name, List.of());
+      store.destroy(DestroyRequest.all(name));
       backend.close();
     }
   }

@@ -5,6 +5,8 @@ import dev.strongroom.Stage;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
+import dev.strongroom.spi.DestroyRequest;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -458,7 +460,11 @@ final class SecretsManagerStore implements SecretStore {
   }
 
   @Override
-  public SecretMetadata moveStage(String name, Stage stage, long version, long expectedCurrent) {
+  public SecretMetadata moveStage(MoveStageRequest request) {
+    String name = request.name();
+    Stage stage = request.stage();
+    long version = request.version();
+    long expectedCurrent = request.expectedCurrent();
     Objects.requireNonNull(stage, "stage");
     List<Entry> entries = entries(name);
     Entry target =
@@ -535,7 +541,9 @@ final class SecretsManagerStore implements SecretStore {
   }
 
   @Override
-  public void destroy(String name, List<Long> versions) {
+  public void destroy(DestroyRequest request) {
+    String name = request.name();
+    List<Long> versions = request.versions();
     Objects.requireNonNull(versions, "versions");
     for (Long number : versions) {
       // Checked before any call, so that a bad list changes nothing (and is not a NotFound).

@@ -23,6 +23,7 @@ import dev.strongroom.exception.TamperedException;
 import dev.strongroom.internal.envelope.ReservedContexts;
 import dev.strongroom.internal.room.AccessRecorder;
 import dev.strongroom.internal.room.RoomCore;
+import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.StoredSecret;
@@ -767,7 +768,7 @@ public final class ApiKeyService implements ApiKeys, AutoCloseable {
   /** Destroys a superseded version of a record (last-used marks would pile up otherwise). */
   private void prune(String id, long version) {
     try {
-      store.destroy(PREFIX + id, List.of(version));
+      store.destroy(DestroyRequest.versions(PREFIX + id, List.of(version)));
     } catch (StrongroomException e) {
       LOG.debug(
           "could not prune version {} of api key {}: {}", version, id, e.getClass().getName());

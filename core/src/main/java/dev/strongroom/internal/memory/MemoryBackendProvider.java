@@ -2,8 +2,8 @@ package dev.strongroom.internal.memory;
 
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.BackendProvider;
+import dev.strongroom.spi.OpenRequest;
 import java.net.URI;
-import java.time.Clock;
 
 /**
  * Opens {@code memory:} URIs: every call returns a new, empty {@link MemoryBackend}. Found through
@@ -22,7 +22,8 @@ public final class MemoryBackendProvider implements BackendProvider {
   }
 
   @Override
-  public Backend open(URI uri) {
+  public Backend open(OpenRequest request) {
+    URI uri = request.uri();
     if (!"memory".equalsIgnoreCase(uri.getScheme())) {
       throw new IllegalArgumentException(
           "expected a memory: URI but the scheme was " + uri.getScheme());
@@ -30,6 +31,6 @@ public final class MemoryBackendProvider implements BackendProvider {
     if (uri.getRawUserInfo() != null) {
       throw new IllegalArgumentException("expected no user-info in a memory: URI");
     }
-    return MemoryBackend.create(Clock.systemUTC());
+    return MemoryBackend.create(request.clock());
   }
 }

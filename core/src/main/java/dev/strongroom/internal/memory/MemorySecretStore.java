@@ -5,6 +5,8 @@ import dev.strongroom.Stage;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.internal.room.Names;
+import dev.strongroom.spi.DestroyRequest;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -145,8 +147,11 @@ public final class MemorySecretStore implements SecretStore {
   }
 
   @Override
-  public synchronized SecretMetadata moveStage(
-      String name, Stage stage, long version, long expectedCurrent) {
+  public synchronized SecretMetadata moveStage(MoveStageRequest request) {
+    String name = request.name();
+    Stage stage = request.stage();
+    long version = request.version();
+    long expectedCurrent = request.expectedCurrent();
     Objects.requireNonNull(stage, "stage");
     if (version < 1 || expectedCurrent < 0) {
       throw new IllegalArgumentException(
@@ -193,7 +198,9 @@ public final class MemorySecretStore implements SecretStore {
   }
 
   @Override
-  public synchronized void destroy(String name, List<Long> versions) {
+  public synchronized void destroy(DestroyRequest request) {
+    String name = request.name();
+    List<Long> versions = request.versions();
     Objects.requireNonNull(versions, "versions");
     Secret secret = require(name);
     for (Long number : versions) {

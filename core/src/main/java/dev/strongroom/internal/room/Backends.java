@@ -2,6 +2,7 @@ package dev.strongroom.internal.room;
 
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.BackendProvider;
+import dev.strongroom.spi.OpenRequest;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;
@@ -40,7 +41,12 @@ public final class Backends {
 
   /** Opens the backend {@code uri} names, found by scheme with {@link ServiceLoader}. */
   public static Backend open(URI uri) {
-    Objects.requireNonNull(uri, "uri");
+    return open(OpenRequest.of(Objects.requireNonNull(uri, "uri")));
+  }
+
+  /** Opens the backend the request's URI names, found by scheme with {@link ServiceLoader}. */
+  public static Backend open(OpenRequest request) {
+    URI uri = request.uri();
     String scheme = uri.getScheme();
     if (scheme == null) {
       throw new IllegalArgumentException(
@@ -51,7 +57,7 @@ public final class Backends {
       known.add(provider.scheme());
       if (provider.scheme().equalsIgnoreCase(scheme)) {
         try {
-          return provider.open(uri);
+          return provider.open(request);
         } catch (IllegalArgumentException e) {
           throw redacted(e, uri);
         }

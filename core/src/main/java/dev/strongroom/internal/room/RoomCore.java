@@ -14,6 +14,7 @@ import dev.strongroom.observe.RotationOutcome;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.KeyEncryptionService;
 import dev.strongroom.spi.LeaseProvider;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.SecretVersion;
@@ -399,7 +400,7 @@ public final class RoomCore implements AutoCloseable {
         throw new IllegalStateException("the rotator's verify step rejected the pending value");
       }
       step = "promote";
-      store.moveStage(name, Stage.CURRENT, pendingVersion, currentVersion);
+      store.moveStage(new MoveStageRequest(name, Stage.CURRENT, pendingVersion, currentVersion));
       SecretVersion promoted =
           store.metadata(name).versions().stream()
               .filter(v -> v.version() == written.version())

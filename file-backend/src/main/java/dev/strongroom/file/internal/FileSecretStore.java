@@ -9,6 +9,8 @@ import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.exception.TamperedException;
+import dev.strongroom.spi.DestroyRequest;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -237,7 +239,11 @@ final class FileSecretStore implements SecretStore {
   }
 
   @Override
-  public SecretMetadata moveStage(String name, Stage stage, long version, long expectedCurrent) {
+  public SecretMetadata moveStage(MoveStageRequest request) {
+    String name = request.name();
+    Stage stage = request.stage();
+    long version = request.version();
+    long expectedCurrent = request.expectedCurrent();
     Objects.requireNonNull(stage, "stage");
     return update(
             name,
@@ -280,7 +286,9 @@ final class FileSecretStore implements SecretStore {
   }
 
   @Override
-  public void destroy(String name, List<Long> versions) {
+  public void destroy(DestroyRequest request) {
+    String name = request.name();
+    List<Long> versions = request.versions();
     Objects.requireNonNull(versions, "versions");
     for (Long v : versions) {
       if (v == null || v < 1) {

@@ -8,6 +8,8 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.spi.DestroyRequest;
+import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretStore;
@@ -451,7 +453,11 @@ public final class KvSecretStore implements SecretStore {
   // ---------------------------------------------------------------- stages
 
   @Override
-  public SecretMetadata moveStage(String name, Stage stage, long version, long expectedCurrent) {
+  public SecretMetadata moveStage(MoveStageRequest request) {
+    String name = request.name();
+    Stage stage = request.stage();
+    long version = request.version();
+    long expectedCurrent = request.expectedCurrent();
     checkName(name);
     Objects.requireNonNull(stage, "stage");
     Optional<Meta> found = fetchMeta(name);
@@ -590,7 +596,9 @@ public final class KvSecretStore implements SecretStore {
   }
 
   @Override
-  public void destroy(String name, List<Long> versionList) {
+  public void destroy(DestroyRequest request) {
+    String name = request.name();
+    List<Long> versionList = request.versions();
     checkName(name);
     Objects.requireNonNull(versionList, "versions");
     for (Long version : versionList) {
