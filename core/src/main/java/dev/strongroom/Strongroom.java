@@ -1194,7 +1194,34 @@ public final class Strongroom implements AutoCloseable {
       return this;
     }
 
-    /** Who the room acts for, in access records; {@code anonymous} if not set. */
+    /** The principal audit records name: the backend's identity, with the claimed name beside. */
+    static String recordedPrincipal(Backend backend, String claimed) {
+      Optional<String> identity;
+      try {
+        identity = backend.identity();
+      } catch (StrongroomException e) {
+        LOG.warn("the backend's identity could not be looked up; recording the claimed name", e);
+        return "unverified as " + claimed + (claimed.endsWith("(claimed)") ? "" : " (claimed)");
+      }
+      if (identity.isEmpty()) {
+        return claimed;
+      }
+      if (claimed.equals("anonymous")) {
+        return identity.get();
+      }
+      return identity.get()
+          + " as "
+          + claimed
+          + (claimed.endsWith("(claimed)") ? "" : " (claimed)");
+    }
+
+    /**
+     * Who the room acts for, in access records; {@code anonymous} if not set. Nothing proves this
+     * name: where the backend authenticates the room ({@link Backend#identity()}: a Vault token's
+     * entity, an AWS caller ARN) the records name that identity, with this name beside it marked as
+     * claimed ({@code vault:entity/ID as NAME (claimed)}); if the backend cannot be asked at build
+     * time, the records say so ({@code unverified as NAME (claimed)}).
+     */
     public Builder principal(String principal) {
       this.principal = Objects.requireNonNull(principal, "principal");
       return this;
@@ -1256,7 +1283,7 @@ public final class Strongroom implements AutoCloseable {
                   maxStaleness,
                   maximumSize,
                   executor,
-                  principal,
+                  recordedPrincipal(opened, principal),
                   AuditRecorder.of(clock, sinks),
                   leaseScheduler,
                   observer,

@@ -123,6 +123,14 @@ class CliEveryStoreIT {
     }
     String text = Files.readString(log);
     assertTrue(text.contains("(claimed)"), "the CLI principal is marked as claimed");
+    // where the backend authenticates the CLI, the records name that identity first
+    String proven =
+        switch (kind) {
+          case "vault" -> "\"principal\":\"vault:";
+          case "aws" -> "\"principal\":\"aws:arn:aws:";
+          default -> "\"principal\":\"cli:";
+        };
+    assertTrue(text.contains(proven), "principal " + proven + " in " + log);
     assertFalse(text.contains(CANARY));
 
     Files.writeString(log, text.replaceFirst("\"operation\":\"write\"", "\"operation\":\"read\""));

@@ -21,6 +21,16 @@ public interface Backend extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The identity the backend authenticated this client as, in the backend's own terms and prefixed
+   * by its kind ({@code vault:entity/ID}, {@code vault:token-accessor/ACCESSOR}, {@code aws:ARN}),
+   * or empty where there is none to prove (a file or memory store). The room records it as the
+   * principal of its audit events. May ask the backend once; throws the backend's typed errors.
+   */
+  default Optional<String> identity() {
+    return Optional.empty();
+  }
+
   /** Releases the backend's resources. */
   @Override
   void close();

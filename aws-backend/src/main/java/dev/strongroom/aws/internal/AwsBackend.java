@@ -34,6 +34,7 @@ public final class AwsBackend implements Backend {
   private final SecretsManagerStore secrets;
   private final KmsKeyService keys;
   private final Credentials credentials;
+  private final AwsConfig config;
 
   private AwsBackend(AwsConfig config, AwsAuth auth, Clock clock) {
     this.http =
@@ -41,6 +42,7 @@ public final class AwsBackend implements Backend {
             .connectionTimeout(Duration.ofSeconds(2))
             .socketTimeout(Duration.ofSeconds(10))
             .build();
+    this.config = config;
     this.credentials = new Credentials(auth, config, http);
     this.secretsClient = configure(SecretsManagerClient.builder(), config).build();
     this.kmsClient = configure(KmsClient.builder(), config).build();
@@ -89,6 +91,27 @@ public final class AwsBackend implements Backend {
     config.endpointOverride().ifPresent(builder::endpointOverride);
     return builder;
   }
+
+  /**
+   * {@code aws:} and the caller's ARN from STS {@code GetCallerIdentity} (which needs no
+   * permission), asked once and then cached.
+   */
+  @Override
+  public java.util.Optional<String> identity() {
+    String known = identity;
+    if (known == null) {
+      try (software.amazon.awssdk.services.sts.StsClient sts =
+          configure(software.amazon.awssdk.services.sts.StsClient.builder(), config).build()) {
+        known = "aws:" + sts.getCallerIdentity().arn();
+      } catch (software.amazon.awssdk.core.exception.SdkException e) {
+        throw AwsErrors.map("sts:GetCallerIdentity", "caller", e);
+      }
+      identity = known;
+    }
+    return java.util.Optional.of(known);
+  }
+
+  private volatile String identity;
 
   @Override
   public SecretStore secrets() {

@@ -93,6 +93,34 @@ public final class VaultBackend implements Backend {
     return Optional.of(leases);
   }
 
+  /**
+   * {@code vault:entity/ID} for a token bound to an identity entity (every auth method but root and
+   * orphan tokens), else {@code vault:token-accessor/ACCESSOR}: the token's accessor names it
+   * without revealing it. One {@code auth/token/lookup-self}, then cached: a re-login through the
+   * same method keeps the same entity.
+   */
+  @Override
+  public Optional<String> identity() {
+    String known = identity;
+    if (known == null) {
+      com.fasterxml.jackson.databind.JsonNode data =
+          http.expectOk("GET", "auth/token/lookup-self", null).data();
+      String entity = data.path("entity_id").asText("");
+      String accessor = data.path("accessor").asText("");
+      if (!entity.isEmpty()) {
+        known = "vault:entity/" + entity;
+      } else if (!accessor.isEmpty()) {
+        known = "vault:token-accessor/" + accessor;
+      } else {
+        return Optional.empty();
+      }
+      identity = known;
+    }
+    return Optional.of(known);
+  }
+
+  private volatile String identity;
+
   /** The HTTP layer, for callers in this package and tests. */
   public VaultHttp http() {
     return http;
