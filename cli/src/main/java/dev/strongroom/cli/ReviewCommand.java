@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         "Access review: per secret its readers within the window, last read, CURRENT version and"
             + " age; per KEK its primary and minimum decryption version; then the findings"
             + " (unused: not read within --unused-for, never read included; not-rotated: CURRENT"
-            + " older than --not-rotated-for). The store's audit log is verified first; one that"
+            + " older than --not-rotated-for; key-not-rotated: a KEK whose last creation or"
+            + " rotation in the audit log is older than --not-rotated-for, or absent). The store's audit log is verified first; one that"
             + " does not verify is refused (exit 9). Exits 1 when a finding named by --fail-on"
             + " exists.")
 final class ReviewCommand extends StoreCommand {
@@ -63,7 +64,8 @@ final class ReviewCommand extends StoreCommand {
       paramLabel = "KIND",
       split = ",",
       converter = KindConverter.class,
-      description = "Exit 1 when a finding of these kinds exists: unused, not-rotated.")
+      description =
+          "Exit 1 when a finding of these kinds exists: unused, not-rotated, key-not-rotated.")
   List<ReviewReport.Kind> failOn = new ArrayList<>();
 
   /** The CLI's name of a finding's kind: {@code unused}, {@code not-rotated}. */
@@ -80,7 +82,8 @@ final class ReviewCommand extends StoreCommand {
           return k;
         }
       }
-      throw new IllegalArgumentException("expected unused or not-rotated but was '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected unused, not-rotated or key-not-rotated but was '" + text + "'");
     }
   }
 
@@ -128,14 +131,15 @@ final class ReviewCommand extends StoreCommand {
     printTable(rows);
     println("");
     List<String[]> keys = new ArrayList<>();
-    keys.add(new String[] {"KEK", "PRIMARY", "MIN DECRYPT", "VERSIONS"});
+    keys.add(new String[] {"KEK", "PRIMARY", "MIN DECRYPT", "VERSIONS", "LAST ROTATION"});
     for (ReviewReport.Key k : report.keys()) {
       keys.add(
           new String[] {
             k.name(),
             Integer.toString(k.primaryVersion()),
             Integer.toString(k.minDecryptionVersion()),
-            Integer.toString(k.versions())
+            Integer.toString(k.versions()),
+            k.lastRotation().map(Object::toString).orElse("not in the log")
           });
     }
     printTable(keys);
@@ -223,6 +227,8 @@ final class ReviewCommand extends StoreCommand {
                         + k.minDecryptionVersion()
                         + ",\"versions\":"
                         + k.versions()
+                        + ",\"lastRotation\":"
+                        + k.lastRotation().map(t -> q(t.toString())).orElse("null")
                         + "}")
             .collect(Collectors.joining(",")));
     out.append("],\"findings\":[");

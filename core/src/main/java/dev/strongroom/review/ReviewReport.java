@@ -44,7 +44,7 @@ public record ReviewReport(
     return findings.stream().anyMatch(f -> f.kind() == kind);
   }
 
-  /** The names of the secrets with a finding of {@code kind}, sorted. */
+  /** The names of the secrets (or KEKs) with a finding of {@code kind}, sorted. */
   public SortedSet<String> names(Kind kind) {
     TreeSet<String> out = new TreeSet<>();
     findings.stream().filter(f -> f.kind() == kind).forEach(f -> out.add(f.name()));
@@ -56,14 +56,19 @@ public record ReviewReport(
     /** Not read within {@link ReviewOptions#unusedFor()}, or never read. */
     UNUSED,
     /** CURRENT written before {@link ReviewOptions#notRotatedFor()}. */
-    NOT_ROTATED
+    NOT_ROTATED,
+    /**
+     * A KEK whose last creation or rotation recorded in the audit log is before {@link
+     * ReviewOptions#notRotatedFor()}, or that has none in the log.
+     */
+    KEY_NOT_ROTATED
   }
 
   /**
    * One finding.
    *
    * @param kind what was found
-   * @param name the secret's name
+   * @param name the secret's name, or the KEK's for {@link Kind#KEY_NOT_ROTATED}
    * @param detail why, in words (times and durations, never a value)
    */
   public record Finding(Kind kind, String name, String detail) {
@@ -112,11 +117,19 @@ public record ReviewReport(
    * @param primaryVersion the version new data keys are wrapped under
    * @param minDecryptionVersion the lowest version that still unwraps
    * @param versions how many versions exist
+   * @param lastRotation its last creation or rotation recorded in the audit log ({@code key.create}
+   *     or {@code key.rotate}, outcome {@code OK}), if any
    */
-  public record Key(String name, int primaryVersion, int minDecryptionVersion, int versions) {
+  public record Key(
+      String name,
+      int primaryVersion,
+      int minDecryptionVersion,
+      int versions,
+      Optional<Instant> lastRotation) {
     /** Checks the fields. */
     public Key {
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(lastRotation, "lastRotation");
     }
   }
 }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -50,6 +51,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Reviewer {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String KEK_PREFIX = "kek/";
+  private static final Set<String> KEK_CHANGES = Set.of("key.create", "key.rotate");
 
   private Reviewer() {}
 
@@ -98,7 +101,11 @@ public final class Reviewer {
     for (String name : room.list("")) {
       reads.put(name, new Reads());
     }
-    long lines = scan(auditLog, verification.lineCount(), reads, now, options);
+    Map<String, Reads> kekRotations = new TreeMap<>();
+    for (String name : room.keys().list()) {
+      kekRotations.put(name, new Reads());
+    }
+    long lines = scan(auditLog, verification.lineCount(), reads, kekRotations, now, options);
 
     List<ReviewReport.Secret> secrets = new ArrayList<>();
     List<ReviewReport.Finding> unused = new ArrayList<>();
@@ -160,14 +167,45 @@ public final class Reviewer {
       }
     }
     List<ReviewReport.Key> keys = new ArrayList<>();
-    for (String name : new TreeSet<>(room.keys().list())) {
-      KeyInfo k = room.keys().describe(name);
+    List<ReviewReport.Finding> staleKeys = new ArrayList<>();
+    for (Map.Entry<String, Reads> e : kekRotations.entrySet()) {
+      KeyInfo k;
+      try {
+        k = room.keys().describe(e.getKey());
+      } catch (NotFoundException gone) {
+        continue; // destroyed since it was listed
+      }
+      Instant rotated = e.getValue().last;
       keys.add(
           new ReviewReport.Key(
-              k.name(), k.primaryVersion(), k.minDecryptionVersion(), k.versions().size()));
+              e.getKey(),
+              k.primaryVersion(),
+              k.minDecryptionVersion(),
+              k.versions().size(),
+              Optional.ofNullable(rotated)));
+      if (rotated == null) {
+        staleKeys.add(
+            new ReviewReport.Finding(
+                ReviewReport.Kind.KEY_NOT_ROTATED,
+                e.getKey(),
+                "no creation or rotation in the audit log (primary version "
+                    + k.primaryVersion()
+                    + ")"));
+      } else if (rotated.isBefore(rotatedCut)) {
+        staleKeys.add(
+            new ReviewReport.Finding(
+                ReviewReport.Kind.KEY_NOT_ROTATED,
+                e.getKey(),
+                "last created or rotated "
+                    + rotated
+                    + ", "
+                    + Duration.between(rotated, now).toDays()
+                    + " days ago"));
+      }
     }
     List<ReviewReport.Finding> findings = new ArrayList<>(unused);
     findings.addAll(stale);
+    findings.addAll(staleKeys);
     return new ReviewReport(now, options, lines, secrets, keys, findings);
   }
 
@@ -180,7 +218,12 @@ public final class Reviewer {
 
   /** Reads the first {@code verified} lines of the chain; returns how many were read. */
   private static long scan(
-      Path active, long verified, Map<String, Reads> reads, Instant now, ReviewOptions options) {
+      Path active,
+      long verified,
+      Map<String, Reads> reads,
+      Map<String, Reads> kekRotations,
+      Instant now,
+      ReviewOptions options) {
     Instant windowStart = now.minus(options.window());
     long seq = 0;
     try {
@@ -196,8 +239,25 @@ public final class Reviewer {
             if (node.path("seq").asLong(-1) != seq) {
               throw changed(active, seq);
             }
-            if (!"read".equals(node.path("operation").asText())
-                || !"OK".equals(node.path("outcome").asText())) {
+            String operation = node.path("operation").asText();
+            if (!"OK".equals(node.path("outcome").asText())) {
+              continue;
+            }
+            if (KEK_CHANGES.contains(operation)) {
+              String resource = node.path("resource").asText();
+              Reads k =
+                  resource.startsWith(KEK_PREFIX)
+                      ? kekRotations.get(resource.substring(KEK_PREFIX.length()))
+                      : null;
+              if (k != null) {
+                Instant t = time(node.get("time"), seq);
+                if (k.last == null || t.isAfter(k.last)) {
+                  k.last = t;
+                }
+              }
+              continue;
+            }
+            if (!"read".equals(operation)) {
               continue;
             }
             Reads r = reads.get(node.path("resource").asText());

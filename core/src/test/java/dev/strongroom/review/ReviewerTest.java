@@ -103,6 +103,7 @@ class ReviewerTest {
     admin.put("a", SecretValue.ofUtf8(CANARY + "-a"));
     admin.put("b", SecretValue.ofUtf8(CANARY + "-b"));
     admin.put("c", SecretValue.ofUtf8(CANARY + "-c"));
+    admin.keys().create("old");
     day(5);
     read(carol, "a");
     day(15);
@@ -230,13 +231,27 @@ class ReviewerTest {
   }
 
   @Test
-  void keys_primaryAndMinimumDecryptionVersion() {
+  void keys_primaryMinimumDecryptionVersionAndLastRotation() {
     ReviewReport report = review(ReviewOptions.defaults());
-    ReviewReport.Key k =
-        report.keys().stream().filter(x -> x.name().equals("default")).findFirst().orElseThrow();
+    assertEquals(
+        List.of("default", "old"), report.keys().stream().map(ReviewReport.Key::name).toList());
+    ReviewReport.Key k = report.keys().get(0);
     assertEquals(2, k.primaryVersion());
     assertEquals(1, k.minDecryptionVersion());
     assertEquals(2, k.versions());
+    assertEquals(Optional.of(T0.plus(Duration.ofDays(95))), k.lastRotation());
+    ReviewReport.Key old = report.keys().get(1);
+    assertEquals(1, old.primaryVersion());
+    assertEquals(Optional.of(T0), old.lastRotation()); // its creation
+    assertEquals(Set.of("old"), report.names(ReviewReport.Kind.KEY_NOT_ROTATED));
+    assertEquals(
+        Set.of("default", "old"),
+        review(ReviewOptions.defaults().withNotRotatedFor(Duration.ofDays(4)))
+            .names(ReviewReport.Kind.KEY_NOT_ROTATED));
+    assertEquals(
+        Set.of(),
+        review(ReviewOptions.defaults().withNotRotatedFor(Duration.ofDays(101)))
+            .names(ReviewReport.Kind.KEY_NOT_ROTATED));
   }
 
   @Test
