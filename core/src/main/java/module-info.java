@@ -29,6 +29,7 @@ module dev.strongroom.core {
   exports dev.strongroom.kek;
   exports dev.strongroom.lease;
   exports dev.strongroom.observe;
+  exports dev.strongroom.review;
   exports dev.strongroom.signing;
   exports dev.strongroom.spi;
   exports dev.strongroom.internal.crypto to

@@ -126,7 +126,8 @@ public final class Main {
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {
         " 0:success",
-        " 1:failure (also findings of scan and scan-env, an audit log that does not verify)",
+        " 1:failure (also findings of scan and scan-env, an audit log that does not verify, review"
+            + " findings named by --fail-on)",
         " 2:usage error",
         " 3:not found",
         " 4:conflict (another writer won, or the store already exists)",
@@ -155,6 +156,7 @@ public final class Main {
         LeaseCommands.class,
         ApiKeyCommands.class,
         AuditCommands.class,
+        ReviewCommand.class,
         DoctorCommand.class,
         CompletionCommand.class
       })
