@@ -1,6 +1,9 @@
 /**
- * Test support other modules reuse through core's test-jar: the backend contract suites every
- * backend must pass, a test clock, counting and deterministic key services, and a fault-injecting
- * backend wrapper.
+ * Core's own test support, reused by other modules through core's test-jar: a test clock ({@link
+ * dev.strongroom.testing.MutableClock}; strongroom-testing has the public twin {@code TestClock},
+ * since core's tests cannot depend on a module built after core), counting and deterministic key
+ * services, gated and fault-injecting backend wrappers, and the room-level contracts (isolation,
+ * retirement, API keys). The backend contract suites ({@code SecretStoreContract}, {@code
+ * KeyEncryptionServiceContract}) moved to the strongroom-testing artifact.
  */
 package dev.strongroom.testing;

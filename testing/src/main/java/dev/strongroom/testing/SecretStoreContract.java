@@ -35,6 +35,9 @@ import org.junit.jupiter.api.Test;
  * prefix, so the suite can run against a shared server.
  */
 public abstract class SecretStoreContract {
+  /** For subclasses. */
+  protected SecretStoreContract() {}
+
   /** A value that must never appear in a message or {@code toString}. */
   protected static final String CANARY = "CANARY-7f3a9c1e-do-not-print";
 
@@ -292,20 +295,34 @@ public abstract class SecretStoreContract {
   }
 
   @Test
+  void destroyRequest_emptyVersionList_isRejectedNotAll() {
+    String name = name("keep");
+    put(name, "one");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> DestroyRequest.versions(name, List.of()));
+    assertTrue(e.getMessage().contains("DestroyRequest.all"), e.getMessage());
+    assertTrue(store.read(ReadRequest.current(name)).isPresent(), "nothing was destroyed");
+    store.destroy(DestroyRequest.all(name));
+    assertThrows(NotFoundException.class, () -> store.metadata(name));
+  }
+
+  @Test
   void badInput_isRejected() {
     String name = name("a");
     put(name, "one");
     assertThrows(NullPointerException.class, () -> store.read(null));
     assertThrows(NullPointerException.class, () -> store.list(null));
+    assertThrows(NullPointerException.class, () -> store.destroy(null));
+    assertThrows(NullPointerException.class, () -> store.moveStage(null));
     assertThrows(
-        NullPointerException.class, () -> store.destroy(DestroyRequest.versions(name, null)));
+        NullPointerException.class, () -> DestroyRequest.versions(name, (List<Long>) null));
+    assertThrows(IllegalArgumentException.class, () -> DestroyRequest.versions(name, List.of(0L)));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> store.destroy(DestroyRequest.versions(name, List.of(0L))));
-    // an empty list no longer means "destroy everything": it is refused before the store is asked
+        IllegalArgumentException.class, () -> new MoveStageRequest(name, Stage.CURRENT, 0, 0));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> store.destroy(DestroyRequest.versions(name, List.of())));
+        IllegalArgumentException.class, () -> new MoveStageRequest(name, Stage.CURRENT, 1, -1));
+    assertEquals(1, store.metadata(name).latestVersion(), "bad requests changed nothing");
     assertThrows(
         IllegalArgumentException.class,
         () -> store.write(new WriteRequest("", SecretValue.ofUtf8("x"), Stage.CURRENT, -1)));

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * run against a shared server.
  */
 public abstract class KeyEncryptionServiceContract {
+  /** For subclasses. */
+  protected KeyEncryptionServiceContract() {}
+
   private static final byte[] AAD = "contract aad".getBytes(StandardCharsets.UTF_8);
 
   private KeyEncryptionService service;
