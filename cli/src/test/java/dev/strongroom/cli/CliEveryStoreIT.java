@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +116,24 @@ class CliEveryStoreIT {
     ok(key, store, "apikey", "verify");
     ok("", store, "apikey", "revoke", id);
     assertEquals(8, run(key, store, "apikey", "verify").exit(), "a revoked key: exit 8");
+
+    // the access review reads the same verified log on every store
+    ok(CANARY + "-u", store, "put", ns + "/never-read");
+    JsonNode review = new ObjectMapper().readTree(ok("", store, "--json", "review").out());
+    boolean reviewed = false;
+    for (JsonNode secret : review.path("secrets")) {
+      if (secret.path("name").asText().equals(name)) {
+        reviewed = true;
+        assertTrue(secret.path("lastRead").isTextual(), secret.toString());
+      }
+    }
+    assertTrue(reviewed, name + " in " + review);
+    boolean unused = false;
+    for (JsonNode finding : review.path("findings")) {
+      unused |= finding.toString().contains(ns + "/never-read");
+    }
+    assertTrue(unused, "a never-read secret is an unused finding: " + review.path("findings"));
+    assertEquals(1, run("", store, "review", "--fail-on", "unused").exit(), "--fail-on unused");
 
     Result verified = ok("", store, "audit", "verify");
     assertTrue(verified.out().startsWith("OK: "), verified.out());
