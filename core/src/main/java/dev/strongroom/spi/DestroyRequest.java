@@ -47,11 +47,11 @@ public final class DestroyRequest {
   }
 
   /** Whether the whole secret goes (else only {@link #versions()}). */
-  public boolean all() {
+  public boolean wholeSecret() {
     return versions.isEmpty();
   }
 
-  /** The versions whose values go; empty when {@link #all()}. */
+  /** The versions whose values go; empty when {@link #wholeSecret()}. */
   public List<Long> versions() {
     return versions;
   }
@@ -68,6 +68,6 @@ public final class DestroyRequest {
 
   @Override
   public String toString() {
-    return "DestroyRequest[" + name + (all() ? ", all]" : ", versions=" + versions + "]");
+    return "DestroyRequest[" + name + (wholeSecret() ? ", all]" : ", versions=" + versions + "]");
   }
 }
