@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "audit",
     description = "The store's audit log.",
-    subcommands = {AuditCommands.Verify.class})
+    subcommands = {AuditCommands.Verify.class, AuditCommands.Adopt.class})
 final class AuditCommands implements Runnable {
   @Override
   public void run() {
@@ -113,6 +113,38 @@ final class AuditCommands implements Runnable {
         out.add("{\"line\":" + w.line() + ",\"message\":" + q(w.message()) + "}");
       }
       return "[" + String.join(",", out) + "]";
+    }
+  }
+
+  @Command(
+      name = "adopt",
+      description =
+          "Adopt an audit log that has no checkpoint (written by an older version, or its"
+              + " checkpoint lost), which every command otherwise refuses: verify every line,"
+              + " checkpoint the last one and record the adoption, which 'audit verify' then reports"
+              + " as a warning. Lines dropped from the end before the adoption cannot be detected."
+              + " A log that does not verify is not adopted (exit 9).")
+  static final class Adopt extends StoreCommand {
+    @Override
+    int run(RoomContext room) {
+      Path file = room.auditFile();
+      AuditVerification result;
+      try (SecretValue key = room.auditChainKey()) {
+        result = AuditVerifier.adopt(file, key, room.clock());
+      }
+      println(
+          json()
+              ? "{\"adopted\":true,\"file\":"
+                  + q(file.toString())
+                  + ",\"lines\":"
+                  + result.lineCount()
+                  + "}"
+              : "adopted: "
+                  + result.lineCount()
+                  + " lines verified and checkpointed in "
+                  + file
+                  + " (lines cut from its end before now cannot be detected)");
+      return Main.OK;
     }
   }
 }

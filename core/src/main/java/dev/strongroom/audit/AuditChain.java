@@ -50,6 +50,10 @@ final class AuditChain {
   static final int MAX_DETAIL_CHARS = 4096;
 
   static final String REPAIR = "audit.repair";
+
+  /** The operation of the line {@link AuditVerifier#adopt} appends. */
+  static final String ADOPT = "audit.adopt";
+
   private static final byte[] CHECKPOINT_LABEL =
       "strongroom-audit-checkpoint-v1\n".getBytes(StandardCharsets.US_ASCII);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -282,6 +286,10 @@ final class AuditChain {
           scan.warnings.add(
               new AuditVerification.Warning(
                   seq, "line " + seq + " records a repair: " + node.path("detail").asText()));
+        } else if (ADOPT.equals(node.path("operation").asText())) {
+          scan.warnings.add(
+              new AuditVerification.Warning(
+                  seq, "line " + seq + " records an adoption: " + node.path("detail").asText()));
         }
       }
       if (buffer.size() > 0 || tooLong) {

@@ -47,6 +47,75 @@ public final class AuditVerifier {
   }
 
   /**
+   * Adopts {@code file}, a log with lines but no local checkpoint (written by a version without
+   * checkpoints, or whose checkpoint was lost), so that it can be verified and appended to again:
+   * checks every line's MAC and link, writes a checkpoint at its last line, and appends an {@code
+   * audit.adopt} line saying how many lines were adopted. Lines dropped from the end of the log
+   * before this call cannot be detected; {@link #verify} reports the adoption as a warning with its
+   * line, so that the gap in the guarantee stays visible. A log that does not verify is left as it
+   * is.
+   *
+   * @return the verification of the adopted log
+   * @throws dev.strongroom.exception.TamperedException if a line does not verify (edited, forged,
+   *     reordered, or the wrong key): such a log is not adopted
+   * @throws dev.strongroom.exception.ConflictException if the log already has a checkpoint
+   * @throws NotFoundException if there is no log or it has no line
+   */
+  public static AuditVerification adopt(Path file, SecretValue chainKey, java.time.Clock clock) {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(chainKey, "chainKey");
+    Objects.requireNonNull(clock, "clock");
+    CheckpointFile local = new CheckpointFile(JsonLinesSink.defaultCheckpoint(file), true);
+    AuditChain chain = AuditChain.create(chainKey);
+    ChainCheck.Result check;
+    try {
+      check = ChainCheck.run(file, chain, local, List.of(), (mirror, e) -> {});
+    } catch (IOException e) {
+      throw new StrongroomException("could not read audit log " + file, e);
+    }
+    if (check.local().isPresent()) {
+      throw new dev.strongroom.exception.ConflictException(
+          "audit log " + file + " has a checkpoint: there is nothing to adopt (verify it)");
+    }
+    AuditChain.Scan scan = check.scan();
+    if (scan.failure != null) {
+      throw new dev.strongroom.exception.TamperedException(
+          "refusing to adopt audit log "
+              + file
+              + ": line "
+              + scan.failure.firstBadLine()
+              + " does not verify ("
+              + scan.failure.reason()
+              + ")");
+    }
+    if (check.nothingThere() || scan.lines == 0) {
+      throw new NotFoundException("no audit line to adopt at " + file);
+    }
+    long lines = scan.lines;
+    local.write(chain.checkpoint(lines, scan.lastHash, clock.instant()));
+    AuditSink sink =
+        AuditSinks.jsonLines(
+            file, chainKey, JsonLinesOptions.builder().everyEvent().clock(clock).build());
+    try {
+      sink.record(
+          new AuditEvent(
+              clock.instant(),
+              "strongroom",
+              AuditChain.ADOPT,
+              file.getFileName().toString(),
+              0,
+              AuditEvent.Outcome.OK,
+              "adopted lines 1.."
+                  + lines
+                  + ", written without a checkpoint: lines dropped from their end before the"
+                  + " adoption cannot be detected"));
+    } finally {
+      sink.close();
+    }
+    return verify(file, chainKey);
+  }
+
+  /**
    * As {@link #verify(Path, SecretValue, List)}, for a log whose local checkpoint was put at {@code
    * checkpoint} ({@link JsonLinesOptions.Builder#checkpointFile}).
    */
