@@ -61,14 +61,19 @@ public record ReviewReport(
      * A KEK whose last creation or rotation recorded in the audit log is before {@link
      * ReviewOptions#notRotatedFor()}, or that has none in the log.
      */
-    KEY_NOT_ROTATED
+    KEY_NOT_ROTATED,
+    /** An active API key not used within {@link ReviewOptions#unusedFor()}, or never used. */
+    API_KEY_UNUSED,
+    /** An active API key issued before {@link ReviewOptions#notRotatedFor()}. */
+    API_KEY_NOT_ROTATED
   }
 
   /**
    * One finding.
    *
    * @param kind what was found
-   * @param name the secret's name, or the KEK's for {@link Kind#KEY_NOT_ROTATED}
+   * @param name the secret's name, the KEK's for {@link Kind#KEY_NOT_ROTATED}, or {@code apikey/ID}
+   *     for the API-key kinds
    * @param detail why, in words (times and durations, never a value)
    */
   public record Finding(Kind kind, String name, String detail) {

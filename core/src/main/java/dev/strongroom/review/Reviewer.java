@@ -206,7 +206,62 @@ public final class Reviewer {
     List<ReviewReport.Finding> findings = new ArrayList<>(unused);
     findings.addAll(stale);
     findings.addAll(staleKeys);
+    findings.addAll(apiKeyFindings(room, now, unusedCut, rotatedCut));
     return new ReviewReport(now, options, lines, secrets, keys, findings);
+  }
+
+  /**
+   * The room's active API keys that were not used, or not rotated, within the windows: from their
+   * authenticated records (the room's own {@code apikey review} data), so nothing here depends on
+   * the log. A room that never issued a key has none.
+   */
+  private static List<ReviewReport.Finding> apiKeyFindings(
+      Strongroom room, Instant now, Instant unusedCut, Instant rotatedCut) {
+    List<dev.strongroom.apikey.ApiKeyInfo> active;
+    try {
+      active =
+          room.apiKeys().list(dev.strongroom.apikey.ApiKeyQuery.all()).stream()
+              .filter(k -> k.active(now))
+              .toList();
+    } catch (NotFoundException e) {
+      return List.of();
+    }
+    List<ReviewReport.Finding> unused = new ArrayList<>();
+    List<ReviewReport.Finding> old = new ArrayList<>();
+    for (dev.strongroom.apikey.ApiKeyInfo k : active) {
+      String name = "apikey/" + k.id();
+      Optional<Instant> used = k.lastUsed();
+      if (used.isEmpty()) {
+        unused.add(new ReviewReport.Finding(ReviewReport.Kind.API_KEY_UNUSED, name, "never used"));
+      } else if (used.get().isBefore(unusedCut)) {
+        unused.add(
+            new ReviewReport.Finding(
+                ReviewReport.Kind.API_KEY_UNUSED,
+                name,
+                "last used "
+                    + used.get()
+                    + ", "
+                    + Duration.between(used.get(), now).toDays()
+                    + " days ago"));
+      }
+      if (k.created().isBefore(rotatedCut)) {
+        old.add(
+            new ReviewReport.Finding(
+                ReviewReport.Kind.API_KEY_NOT_ROTATED,
+                name,
+                "issued "
+                    + k.created()
+                    + ", "
+                    + Duration.between(k.created(), now).toDays()
+                    + " days ago"));
+      }
+    }
+    java.util.Comparator<ReviewReport.Finding> byName =
+        java.util.Comparator.comparing(ReviewReport.Finding::name);
+    unused.sort(byName);
+    old.sort(byName);
+    unused.addAll(old);
+    return unused;
   }
 
   /** What the log says of one secret's reads. */
