@@ -923,10 +923,11 @@ public final class Strongroom implements AutoCloseable {
         "kek/*",
         () -> {
           List<String> names = new ArrayList<>();
+          // a tenant view has one key, its own, which it calls default
+          KeyNames.Resolved own =
+              tenantId == null ? null : KeyNames.resolve(namespace, tenantId, RoomCore.DEFAULT_KEK);
           for (String stored : core.keys().keyNames()) {
-            if (tenantId != null) {
-              // a tenant view has one key, its own, which it calls default
-              KeyNames.Resolved own = KeyNames.resolve(namespace, tenantId, RoomCore.DEFAULT_KEK);
+            if (own != null) {
               if (stored.equals(own.stored()) && guard.allows(Operation.READ, own.target())) {
                 names.add(RoomCore.DEFAULT_KEK);
               }

@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
             + " age; per KEK its primary and minimum decryption version; then the findings"
             + " (unused: not read within --unused-for, never read included; not-rotated: CURRENT"
             + " older than --not-rotated-for; key-not-rotated: a KEK whose last creation or"
-            + " rotation in the audit log is older than --not-rotated-for, or absent). The store's audit log is verified first; one that"
-            + " does not verify is refused (exit 9). Exits 1 when a finding named by --fail-on"
-            + " exists.")
+            + " rotation in the audit log is older than --not-rotated-for, or absent;"
+            + " api-key-unused and api-key-not-rotated: active API keys). The store's audit log is"
+            + " verified first; one that does not verify is refused (exit 9). Exits 1 when a"
+            + " finding named by --fail-on exists.")
 final class ReviewCommand extends StoreCommand {
   @Option(
       names = "--window",

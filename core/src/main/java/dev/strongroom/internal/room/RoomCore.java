@@ -61,6 +61,10 @@ public final class RoomCore implements AutoCloseable {
   private static final String CONTEXT_KEY = "strongroom:secret";
   private static final Logger LOG = LoggerFactory.getLogger(RoomCore.class);
 
+  /** Which provider runs the room's AES-GCM; the builder sets it before any envelope exists. */
+  private volatile dev.strongroom.envelope.CryptoProvider cryptoProvider =
+      dev.strongroom.envelope.CryptoProvider.AUTO;
+
   private final Settings settings;
   private final Backend backend;
   private final SecretStore store;
@@ -159,37 +163,7 @@ public final class RoomCore implements AutoCloseable {
       RoomObserver observer,
       Duration leaseRotationOverlap,
       double requestBudget,
-      Duration refreshJitter) {
-
-    /** Settings with a derived request budget and the default jitter. */
-    public Settings(
-        Backend backend,
-        Clock clock,
-        Duration refreshAfter,
-        Duration maxStale,
-        long maximumSize,
-        Executor executor,
-        String principal,
-        AccessRecorder recorder,
-        ScheduledExecutorService leaseScheduler,
-        RoomObserver observer,
-        Duration leaseRotationOverlap) {
-      this(
-          backend,
-          clock,
-          refreshAfter,
-          maxStale,
-          maximumSize,
-          executor,
-          principal,
-          recorder,
-          leaseScheduler,
-          observer,
-          leaseRotationOverlap,
-          0,
-          null);
-    }
-  }
+      Duration refreshJitter) {}
 
   /** Secrets Manager's BatchGetSecretValue takes at most 20 names. */
   static final int BATCH_SIZE = 20;
@@ -497,9 +471,6 @@ public final class RoomCore implements AutoCloseable {
     java.util.Objects.requireNonNull(provider, "provider");
     this.cryptoProvider = provider;
   }
-
-  private volatile dev.strongroom.envelope.CryptoProvider cryptoProvider =
-      dev.strongroom.envelope.CryptoProvider.AUTO;
 
   /**
    * Sets how soon a new primary version made outside the room is picked up (at most this long on

@@ -24,7 +24,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -34,16 +33,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The CURRENT values of secrets, cached with refresh-ahead and stale-if-error.
  *
- * <p>Design: a Caffeine {@link LoadingCache} keyed by full secret name, its ticker driven by the
- * room's {@link Clock}. A miss loads synchronously, one load per key however many callers wait
- * (Caffeine's single flight). An entry older than {@code refreshAfter} is served as is while
- * Caffeine reloads it on the executor (refreshAfterWrite). A reload that fails with {@link
- * BackendUnavailableException} returns the old entry unchanged, so its {@code loadedAt} keeps the
- * time of the last successful load: that is the staleness callers can see. A read of an entry older
- * than {@code maxStale} does not serve it: it loads synchronously inside {@code compute} (single
- * flight again) and, if the backend still fails, throws {@link BackendUnavailableException}; the
- * entry stays, and the first read after the backend recovers replaces it. A refresh that finds the
- * secret gone drops the entry.
+ * <p>Design: a Caffeine {@link LoadingCache} keyed by full secret name, bounded by size only (ages
+ * come from the room's {@link Clock}, read here). A miss loads synchronously, one load per key
+ * however many callers wait (Caffeine's single flight). An entry older than {@code refreshAfter} is
+ * served as is while the refresh schedule below reloads it on the executor. A reload that fails
+ * with {@link BackendUnavailableException} returns the old entry unchanged, so its {@code loadedAt}
+ * keeps the time of the last successful load: that is the staleness callers can see. A read of an
+ * entry older than {@code maxStale} does not serve it: it loads synchronously inside {@code
+ * compute} (single flight again) and, if the backend still fails, throws {@link
+ * BackendUnavailableException}; the entry stays, and the first read after the backend recovers
+ * replaces it. A refresh that finds the secret gone drops the entry.
  *
  * <p>Refresh scheduling (not Caffeine's refreshAfterWrite): each entry the backend (or a write
  * through the room) confirmed at time {@code t} is due for a background refresh at {@code t +
@@ -52,17 +51,17 @@ import org.slf4j.LoggerFactory;
  * again a full interval later (and is served stale meanwhile, within the stale bound); a throttled
  * answer also pauses the whole room's background requests (1 s, doubling per throttled answer in a
  * row, at most {@code refreshAfter}). Due entries are refreshed by one pump at a time, run on the
- * executor when a read finds something due ({@link #maybeRefresh}), oldest due first, each request
- * taking a token from the room's {@link RequestBudget}; with no token the pump stops and the next
- * read after the next token starts it again. Where the store batches ({@code batchSize > 1}), the
- * due entry is refreshed together with every other entry at least {@code refreshAfter} old, up to
- * {@code batchSize} in one request. Foreground loads charge the budget without waiting. Every entry
- * that enters the cache (a load, a write through the room, a refresh) is queued for announcement if
- * its version is above every one queued before for that name; one drain per name on the executor
- * delivers the queue in version order, each entry with its own value (a refresh's entry once
- * Caffeine installed it, from the removal listener); a per-key high-water mark makes each version
- * announced once. Values are owned by the cache, handed out as copies, and wiped on {@link
- * #close()} only (a reader may be copying a replaced value, so replacement does not wipe).
+ * executor when a read finds something due ({@link #maybeRefresh(long)}), oldest due first, each
+ * request taking a token from the room's {@link RequestBudget}; with no token the pump stops and
+ * the next read after the next token starts it again. Where the store batches ({@code batchSize >
+ * 1}), the due entry is refreshed together with every other entry at least {@code refreshAfter}
+ * old, up to {@code batchSize} in one request. Foreground loads charge the budget without waiting.
+ * Every entry that enters the cache (a load, a write through the room, a refresh) is queued for
+ * announcement if its version is above every one queued before for that name; one drain per name on
+ * the executor delivers the queue in version order, each entry with its own value (a refresh's
+ * entry once Caffeine installed it, from the removal listener); a per-key high-water mark makes
+ * each version announced once. Values are owned by the cache, handed out as copies, and wiped on
+ * {@link #close()} only (a reader may be copying a replaced value, so replacement does not wipe).
  *
  * <p>Thread-safe. Not for public use.
  */
@@ -140,7 +139,6 @@ public final class SecretCache implements AutoCloseable {
             ThreadLocalRandom.current().nextDouble());
     this.cache =
         Caffeine.newBuilder()
-            .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
             .maximumSize(maximumSize)
             .executor(executor)
             .removalListener(
@@ -269,7 +267,7 @@ public final class SecretCache implements AutoCloseable {
    */
   public Entry get(String name) {
     checkOpen();
-    // One lookup on a hit (getIfPresent refreshes after refreshAfter, as get does).
+    // One lookup and one clock read on a hit.
     Entry entry = cache.getIfPresent(name);
     if (entry != null) {
       observer.cacheHit(name);
@@ -277,9 +275,10 @@ public final class SecretCache implements AutoCloseable {
       observer.cacheMiss(name);
       entry = cache.get(name);
     }
-    maybeRefresh();
+    long now = clock.millis();
+    maybeRefresh(now);
     announce(name, entry);
-    if (!tooOld(entry)) {
+    if (!tooOld(entry, now)) {
       if (!failing.isEmpty() && failing.contains(name)) {
         Duration age = Duration.between(entry.loadedAt(), clock.instant());
         if (age.compareTo(refreshAfter) > 0) {
@@ -294,7 +293,7 @@ public final class SecretCache implements AutoCloseable {
             .compute(
                 name,
                 (k, current) -> {
-                  if (current != null && !tooOld(current)) {
+                  if (current != null && !tooOld(current, clock.millis())) {
                     return current; // another caller reloaded it meanwhile
                   }
                   try {
@@ -339,7 +338,7 @@ public final class SecretCache implements AutoCloseable {
         schedule.put(name, Math.max(now, earliest), earliest);
         nextKick = Math.min(nextKick, schedule.nextDue());
       }
-      maybeRefresh();
+      maybeRefresh(clock.millis());
     }
   }
 
@@ -370,8 +369,8 @@ public final class SecretCache implements AutoCloseable {
     cache.cleanUp();
   }
 
-  private boolean tooOld(Entry entry) {
-    return clock.millis() - entry.loadedAt().toEpochMilli() > maxStaleMillis;
+  private boolean tooOld(Entry entry, long now) {
+    return now - entry.loadedAt().toEpochMilli() > maxStaleMillis;
   }
 
   /** A foreground load: never waits for the budget, charges it one request. */
@@ -414,11 +413,11 @@ public final class SecretCache implements AutoCloseable {
   }
 
   /**
-   * Starts the refresh pump on the executor if something may be due (one clock read and one
-   * volatile read when nothing is).
+   * Starts the refresh pump on the executor if something may be due at {@code now} (the caller's
+   * clock read; one volatile read when nothing is).
    */
-  void maybeRefresh() {
-    if (clock.millis() >= nextKick && !closed && pumping.compareAndSet(false, true)) {
+  void maybeRefresh(long now) {
+    if (now >= nextKick && !closed && pumping.compareAndSet(false, true)) {
       try {
         executor.execute(this::pump);
       } catch (RuntimeException e) {
