@@ -4,6 +4,7 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.internal.retire.RewritableStore;
 import dev.strongroom.internal.room.Names;
 import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.MoveStageRequest;
@@ -23,6 +24,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link SecretStore} held in this process's memory, for tests and the {@code memory:} backend.
@@ -31,7 +34,7 @@ import java.util.TreeMap;
  *
  * <p>Thread-safe: every operation holds the store's lock (it is a test backend; simplicity wins).
  */
-public final class MemorySecretStore implements SecretStore {
+public final class MemorySecretStore implements SecretStore, RewritableStore {
 
   private static final class Version {
     final long number;
@@ -266,6 +269,36 @@ public final class MemorySecretStore implements SecretStore {
 
   private static SecretVersion describe(String name, Version v) {
     return new SecretVersion(name, v.number, v.created, Set.copyOf(v.stages), v.value == null);
+  }
+
+  @Override
+  public synchronized int rewrapVersions(
+      String name, Predicate<byte[]> stale, UnaryOperator<byte[]> rewrap, boolean dryRun) {
+    Secret secret = secrets.get(Names.check(name));
+    if (secret == null) {
+      return 0;
+    }
+    int n = 0;
+    for (Version v : secret.versions.values()) {
+      if (v.value == null) {
+        continue;
+      }
+      byte[] blob = v.value.copyBytes();
+      try {
+        if (!stale.test(blob)) {
+          continue;
+        }
+        n++;
+        if (!dryRun) {
+          SecretValue fresh = SecretValue.of(rewrap.apply(blob));
+          v.value.wipe();
+          v.value = fresh;
+        }
+      } finally {
+        java.util.Arrays.fill(blob, (byte) 0);
+      }
+    }
+    return n;
   }
 
   @Override

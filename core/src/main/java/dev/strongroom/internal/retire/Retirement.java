@@ -221,6 +221,9 @@ public final class Retirement {
       case PEPPER:
         return rewrapPepper(kek, stale, dry);
       default:
+        if (core.settings().backend().secrets() instanceof RewritableStore r) {
+          return r.rewrapVersions(item.name(), stale, core.envelope(kek)::rewrap, dry);
+        }
         return countTenant(item.name(), stale);
     }
   }

@@ -12,4 +12,9 @@ class MemoryRetirementContractTest extends RetirementContract {
   protected Backend newBackend() {
     return NonClosingBackend.of(shared);
   }
+
+  @Override
+  protected boolean rewritesInPlace() {
+    return true;
+  }
 }
