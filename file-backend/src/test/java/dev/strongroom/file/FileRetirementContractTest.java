@@ -17,4 +17,9 @@ class FileRetirementContractTest extends RetirementContract {
   protected Backend newBackend() {
     return TestStores.create(dir.resolve("store"), clock);
   }
+
+  @Override
+  protected boolean rewritesInPlace() {
+    return true;
+  }
 }

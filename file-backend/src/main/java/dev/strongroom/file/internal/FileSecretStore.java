@@ -9,6 +9,7 @@ import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.exception.TamperedException;
+import dev.strongroom.internal.retire.RewritableStore;
 import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
@@ -28,6 +29,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class FileSecretStore implements SecretStore {
+final class FileSecretStore implements SecretStore, RewritableStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileSecretStore.class);
   static final String CONTEXT_SECRET = "strongroom.secret";
   static final String CONTEXT_VERSION = "strongroom.version";
@@ -449,7 +451,7 @@ final class FileSecretStore implements SecretStore {
    * rewraps each to the primary version of the store's KEK in place, under the store lock (numbers,
    * stages and dates unchanged; the body is not decrypted).
    */
-  int rewrapSealed(String name, java.util.function.Predicate<byte[]> stale, boolean dryRun) {
+  int rewrapSealed(String name, Predicate<byte[]> stale, boolean dryRun) {
     return lock.call(
         () -> {
           SecretRecord record = load(name);
@@ -469,6 +471,60 @@ final class FileSecretStore implements SecretStore {
                     ? v
                     : new SecretRecord.Version(
                         v.number(), v.created(), v.stages(), envelope.rewrap(v.sealed())));
+          }
+          if (count > 0 && !dryRun) {
+            store(file(name), record.withVersions(out));
+          }
+          return count;
+        });
+  }
+
+  /**
+   * Key retirement's hook for values a room sealed itself (tenant secrets): opens each stored value
+   * of secret {@code name} (every version not destroyed, deleted secrets included), counts those
+   * {@code stale} accepts and, unless {@code dryRun}, replaces each with {@code rewrap} of it,
+   * sealed again under the store's KEK with the same name and version bound, under the store lock
+   * (numbers, stages and dates unchanged).
+   */
+  @Override
+  public int rewrapVersions(
+      String name, Predicate<byte[]> stale, UnaryOperator<byte[]> rewrap, boolean dryRun) {
+    return lock.call(
+        () -> {
+          SecretRecord record = load(name);
+          if (record == null) {
+            return 0;
+          }
+          int count = 0;
+          List<SecretRecord.Version> out = new ArrayList<>(record.versions().size());
+          for (SecretRecord.Version v : record.versions()) {
+            if (v.destroyed()) {
+              out.add(v);
+              continue;
+            }
+            EncryptionContext context = context(record.name(), v.number());
+            byte[] plain = envelope.decrypt(v.sealed(), context);
+            byte[] fresh = null;
+            try {
+              if (!stale.test(plain)) {
+                out.add(v);
+                continue;
+              }
+              count++;
+              if (dryRun) {
+                out.add(v);
+                continue;
+              }
+              fresh = rewrap.apply(plain);
+              out.add(
+                  new SecretRecord.Version(
+                      v.number(), v.created(), v.stages(), envelope.encrypt(fresh, context)));
+            } finally {
+              Arrays.fill(plain, (byte) 0);
+              if (fresh != null) {
+                Arrays.fill(fresh, (byte) 0);
+              }
+            }
           }
           if (count > 0 && !dryRun) {
             store(file(name), record.withVersions(out));
