@@ -695,6 +695,22 @@ public final class Strongroom implements AutoCloseable {
   // ---------------------------------------------------------------- leases
 
   /**
+   * The room's persisted check-out leases (one instance per room), on any backend: see {@link
+   * dev.strongroom.lease.Checkouts}.
+   *
+   * @throws IllegalStateException on a scoped or tenant view: check-outs are managed on the room
+   */
+  public dev.strongroom.lease.Checkouts checkouts() {
+    if (!root) {
+      throw new IllegalStateException(
+          "expected the room but this is a view; check-outs are managed on the room");
+    }
+    return core.component(
+        dev.strongroom.internal.room.CheckoutService.class,
+        () -> dev.strongroom.internal.room.CheckoutService.of(core));
+  }
+
+  /**
    * Acquires dynamic credentials at {@code path} from the backend's lease provider (for Vault, e.g.
    * {@code database/creds/app}). The room renews the lease, replaces the credential before its
    * maximum TTL or when renewal is refused, and revokes it when the room closes; read its fields

@@ -1,34 +1,31 @@
 package dev.strongroom.cli;
 
-import dev.strongroom.SecretRef;
 import dev.strongroom.SecretValue;
-import dev.strongroom.Stage;
-import dev.strongroom.Strongroom;
-import dev.strongroom.audit.AuditEvent;
-import dev.strongroom.file.internal.FileBackend;
-import dev.strongroom.file.internal.FileLeases;
-import dev.strongroom.spi.SecretVersion;
+import dev.strongroom.lease.Checkout;
+import dev.strongroom.lease.Checkouts;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.SecureRandom;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code lease acquire|renew|revoke|list}: just-in-time access to a static secret. A lease is only
- * a record kept in the store (id, secret, version, issue time, TTL, maximum TTL, end, revoked), so
- * that later commands, in other processes, can renew, revoke and list it; no in-process library
- * lease is created, as closing the room would revoke it while the record stays active. A value is
- * printed only with {@code --print-value}, and only for an active lease.
+ * {@code lease acquire|renew|read|revoke|list}: just-in-time access to a static secret on any
+ * store, through the room's persisted check-out leases ({@link Checkouts}): a sealed record in the
+ * store's reserved namespace, so that later commands, in other processes, can read under it, renew,
+ * revoke and list it. Enforced: {@code read} (and {@code --print-value}) print a value only under
+ * an active lease; a revoked or ended lease exits 8, an edited record 9. Everything is audited by
+ * the room.
  */
 @Command(
     name = "lease",
@@ -37,14 +34,14 @@ import picocli.CommandLine.Parameters;
       LeaseCommands.Acquire.class,
       LeaseCommands.Renew.class,
       LeaseCommands.Revoke.class,
+      LeaseCommands.Read.class,
       LeaseCommands.ListLeases.class
     })
 final class LeaseCommands implements Runnable {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   @Override
   public void run() {
-    throw new CliError(Main.USAGE, "expected acquire, renew, revoke or list (see lease --help)");
+    throw new CliError(
+        Main.USAGE, "expected acquire, renew, read, revoke or list (see lease --help)");
   }
 
   /** Reads {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT1H}. */
@@ -95,7 +92,7 @@ final class LeaseCommands implements Runnable {
     }
   }
 
-  static String describe(FileLeases.Lease l, Instant now, boolean json) {
+  static String describe(Checkout l, Instant now, boolean json) {
     return json
         ? "{\"id\":"
             + StoreCommand.q(l.id())
@@ -127,11 +124,44 @@ final class LeaseCommands implements Runnable {
             + l.maxEnd();
   }
 
-  /** A lease id in the format the library uses for the leases it issues. */
-  static String newLeaseId(String name) {
-    byte[] id = new byte[12];
-    RANDOM.nextBytes(id);
-    return "strongroom/issued/" + name + "/" + HexFormat.of().formatHex(id);
+  /**
+   * Refuses the id of an advisory lease record written by an earlier version of the CLI (file
+   * stores only, {@code leases/} of the store folder): those records are kept on disk, never read,
+   * and grant nothing.
+   */
+  static void refuseLegacy(String id) {
+    if (id.startsWith("strongroom/issued/")) {
+      throw new CliError(
+          Main.NOT_FOUND,
+          "lease "
+              + id
+              + " is an advisory record of an earlier strongroom version; such leases are no"
+              + " longer honoured (the record is kept, unread). Acquire a new lease");
+    }
+  }
+
+  /** Warns on stderr about advisory lease records of an earlier version kept in a file store. */
+  static void warnLegacy(RoomContext room) {
+    if (!room.isFile()) {
+      return;
+    }
+    Path dir = Path.of(room.uri()).resolve("leases");
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      long n = files.filter(f -> f.getFileName().toString().endsWith(".json")).count();
+      if (n > 0) {
+        System.err.println(
+            "note: "
+                + n
+                + " advisory lease record(s) of an earlier strongroom version are kept in "
+                + dir
+                + " but no longer honoured; acquire new leases");
+      }
+    } catch (IOException e) {
+      // only a note
+    }
   }
 
   /** Writes a value and a newline to stdout, wiping the copy. */
@@ -176,26 +206,14 @@ final class LeaseCommands implements Runnable {
 
     @Override
     int run(RoomContext room) throws IOException {
-      FileLeases leases = ((FileBackend) room.fileStore("lease")).leaseRecords();
       Duration max = maxTtl == null ? ttl : maxTtl;
       if (max.compareTo(ttl) < 0) {
         throw new CliError(Main.USAGE, "expected --max-ttl >= --ttl but was " + max + " < " + ttl);
       }
-      Strongroom r = room.room();
-      long version =
-          r.metadata(name).withStage(Stage.CURRENT).map(SecretVersion::version).orElse(0L);
-      // Only the persisted record is the lease: an in-process library lease would be revoked
-      // (and audited as lease.revoked) when this process closes its room, while the record stays
-      // active for later commands.
+      Checkouts leases = room.room().checkouts();
+      Checkout record = leases.checkout(name, ttl, max);
       Instant issued = room.clock().instant();
-      FileLeases.Lease record =
-          leases.issue(
-              new FileLeases.Lease(
-                  newLeaseId(name), name, version, issued, ttl, max, issued.plus(ttl), false));
-      room.audit("lease", name, version, AuditEvent.Outcome.OK, record.id());
-      room.audit(
-          "lease.recorded", name, version, AuditEvent.Outcome.OK, record.id() + " persisted");
-      try (SecretValue value = printValue ? r.secret(SecretRef.ofVersion(name, version)) : null) {
+      try (SecretValue value = printValue ? leases.read(record.id()) : null) {
         if (json()) {
           String extra = value == null ? "" : ",\"value\":" + q(value.copyUtf8String());
           String line = describe(record, issued, true);
@@ -225,24 +243,35 @@ final class LeaseCommands implements Runnable {
 
     @Override
     int run(RoomContext room) throws IOException {
-      FileLeases leases = ((FileBackend) room.fileStore("lease")).leaseRecords();
-      Strongroom r = room.room();
+      refuseLegacy(id);
+      Checkouts leases = room.room().checkouts();
+      Checkout renewed = leases.renew(id);
       Instant now = room.clock().instant();
-      FileLeases.Lease renewed;
-      try {
-        renewed = leases.renew(id, now);
-      } catch (RuntimeException e) {
-        room.auditFailure("lease.renew", id, e);
-        throw e;
-      }
-      room.audit("lease.renew", renewed.secret(), renewed.version(), AuditEvent.Outcome.OK, id);
       println(
           json() ? describe(renewed, now, true) : "renewed " + id + " until " + renewed.expires());
       if (printValue) {
-        try (SecretValue value =
-            r.secret(SecretRef.ofVersion(renewed.checkActive(now).secret(), renewed.version()))) {
+        try (SecretValue value = leases.read(id)) {
           printValue(value);
         }
+      }
+      return Main.OK;
+    }
+  }
+
+  @Command(
+      name = "read",
+      description =
+          "Print the value a lease grants, only while it is active: a revoked, checked-in or"
+              + " ended lease is refused (exit 8), an edited lease record too (exit 9).")
+  static final class Read extends StoreCommand {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    int run(RoomContext room) throws IOException {
+      refuseLegacy(id);
+      try (SecretValue value = room.room().checkouts().read(id)) {
+        printValue(value);
       }
       return Main.OK;
     }
@@ -255,17 +284,8 @@ final class LeaseCommands implements Runnable {
 
     @Override
     int run(RoomContext room) {
-      FileLeases leases = ((FileBackend) room.fileStore("lease")).leaseRecords();
-      room.room();
-      room.audit("lease.revoke", id, 0, AuditEvent.Outcome.INTENT, "");
-      FileLeases.Lease revoked;
-      try {
-        revoked = leases.revoke(id);
-      } catch (RuntimeException e) {
-        room.auditFailure("lease.revoke", id, e);
-        throw e;
-      }
-      room.audit("lease.revoke", revoked.secret(), revoked.version(), AuditEvent.Outcome.OK, id);
+      refuseLegacy(id);
+      Checkout revoked = room.room().checkouts().checkin(id);
       println(json() ? describe(revoked, room.clock().instant(), true) : "revoked " + id);
       return Main.OK;
     }
@@ -275,10 +295,8 @@ final class LeaseCommands implements Runnable {
   static final class ListLeases extends StoreCommand {
     @Override
     int run(RoomContext room) {
-      FileLeases leases = ((FileBackend) room.fileStore("lease")).leaseRecords();
-      room.room();
-      List<FileLeases.Lease> all = leases.list();
-      room.audit("lease.list", "leases", 0, AuditEvent.Outcome.OK, all.size() + " leases");
+      warnLegacy(room);
+      List<Checkout> all = room.room().checkouts().list();
       Instant now = room.clock().instant();
       if (json()) {
         println(

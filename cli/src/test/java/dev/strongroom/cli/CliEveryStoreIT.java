@@ -93,6 +93,16 @@ class CliEveryStoreIT {
     ok("", store, "rotate", name);
     assertFalse(ok("", store, "get", name).out().contains(CANARY), "rotate kept the value");
 
+    // Issue 14: leases are enforced on every store, not advisory records of file stores.
+    String current = ok("", store, "get", name).out();
+    String lease = ok("", store, "lease", "acquire", name, "--ttl", "15m").out().trim();
+    assertEquals(current.strip(), ok("", store, "lease", "read", lease).out().strip());
+    assertTrue(ok("", store, "lease", "list").out().contains(lease + "  active"));
+    ok("", store, "lease", "revoke", lease);
+    Result refused = run("", store, "lease", "read", lease);
+    assertEquals(8, refused.exit(), "a revoked lease: exit 8; " + refused.err());
+    assertEquals("", refused.out(), "no value under a revoked lease");
+
     Path plain = dir.resolve("plain.txt");
     Files.writeString(plain, "message for " + kind);
     byte[] sealed = runBytes(Files.readAllBytes(plain), store, "encrypt");

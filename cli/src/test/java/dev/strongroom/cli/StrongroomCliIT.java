@@ -438,7 +438,7 @@ class StrongroomCliIT {
     List<String> lines = acquired.out().lines().toList();
     assertEquals(2, lines.size(), acquired.out());
     String id = lines.get(0);
-    assertTrue(id.startsWith("strongroom/issued/db/password/"), id);
+    assertTrue(id.matches("[0-9a-f]{24}"), id);
     assertEquals("lease-me", lines.get(1));
     String second = ok("", "lease", "acquire", "db/password", "--ttl", "15m").out().strip();
     assertFalse(second.contains("lease-me"), "no value without --print-value");
@@ -446,11 +446,12 @@ class StrongroomCliIT {
     String list = ok("", "lease", "list").out();
     assertTrue(list.contains(id + "  active  db/password v1  expires 2030-01-01T00:15:00Z"), list);
     String audit = Files.readString(store.resolve("audit.jsonl"));
-    assertTrue(audit.contains("\"operation\":\"lease.recorded\""), audit);
+    assertTrue(audit.contains("\"operation\":\"checkout\""), audit);
     assertFalse(
         audit.contains("\"operation\":\"lease.revoked\""),
         "closing a command's room must not revoke (or claim to revoke) a persisted lease");
 
+    assertEquals("lease-me\n", ok("", "lease", "read", id).out());
     env.put("STRONGROOM_JAVA_OPTS", "-Dstrongroom.cli.now=2030-01-01T00:10:00Z");
     Result renewed = ok("", "lease", "renew", id, "--print-value");
     assertEquals("renewed " + id + " until 2030-01-01T00:25:00Z\nlease-me\n", renewed.out());
@@ -467,11 +468,18 @@ class StrongroomCliIT {
     Result revoked = run("", "lease", "renew", second, "--print-value");
     assertEquals(8, revoked.exit());
     assertEquals(0, revoked.stdout().length, "a revoked lease's value is never printed");
+    Result readRevoked = run("", "lease", "read", second);
+    assertEquals(8, readRevoked.exit(), readRevoked.stderr());
+    assertEquals(0, readRevoked.stdout().length, "enforced: no value under a revoked lease");
+    assertEquals("lease-me\n", ok("", "lease", "read", id).out(), "still active at 00:05");
+    env.put("STRONGROOM_JAVA_OPTS", "-Dstrongroom.cli.now=2030-01-01T00:50:00Z");
+    assertEquals(8, run("", "lease", "read", id).exit(), "enforced: no value under an ended lease");
     String json = ok("", "--json", "lease", "list").out();
     assertTrue(json.contains("\"state\":\"revoked\""), json);
     assertFalse(json.contains("lease-me"), json);
 
-    assertEquals(3, run("", "lease", "renew", "no/such/lease").exit());
+    assertEquals(3, run("", "lease", "renew", "0123456789abcdef01234567").exit());
+    assertEquals(3, run("", "lease", "renew", "strongroom/issued/db/password/00").exit());
     assertEquals(3, run("", "lease", "acquire", "missing", "--ttl", "1m").exit());
     assertEquals(2, run("", "lease", "acquire", "db/password", "--ttl", "soon").exit());
     assertEquals(0, ok("", "audit", "verify").exit());

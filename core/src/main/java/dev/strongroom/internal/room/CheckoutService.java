@@ -1,0 +1,326 @@
+package dev.strongroom.internal.room;
+
+import dev.strongroom.SecretValue;
+import dev.strongroom.Stage;
+import dev.strongroom.audit.AuditEvent.Outcome;
+import dev.strongroom.envelope.EncryptionContext;
+import dev.strongroom.exception.LeaseExpiredException;
+import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.exception.StrongroomException;
+import dev.strongroom.exception.TamperedException;
+import dev.strongroom.internal.envelope.ReservedContexts;
+import dev.strongroom.lease.Checkout;
+import dev.strongroom.lease.Checkouts;
+import dev.strongroom.spi.ReadRequest;
+import dev.strongroom.spi.SecretVersion;
+import dev.strongroom.spi.StoredSecret;
+import dev.strongroom.spi.WriteRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The room's persisted check-out leases ({@link Checkouts}): records under {@link #PREFIX} of the
+ * backend's secret store, each sealed by the {@code default} envelope under a reserved context
+ * naming the record and the store version it is written as, so an edited, swapped or replayed
+ * record does not open.
+ *
+ * <p>Thread-safe (updates are check-and-set writes). Not for public use.
+ */
+public final class CheckoutService implements Checkouts {
+  /** Where lease records live. */
+  public static final String PREFIX = Reserved.LIBRARY + "leases/";
+
+  private static final Pattern ID = Pattern.compile("[0-9a-f]{24}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String FORMAT = "strongroom-checkout-v1";
+
+  private final RoomCore core;
+  private final AuditTrail audit;
+
+  private CheckoutService(RoomCore core) {
+    this.core = core;
+    this.audit = core.audit();
+  }
+
+  /** The check-out part of {@code core}. */
+  public static CheckoutService of(RoomCore core) {
+    return new CheckoutService(core);
+  }
+
+  @Override
+  public Checkout checkout(String name, Duration ttl, Duration maxTtl) {
+    String fullName = Names.check(name);
+    if (Reserved.isReserved(fullName)) {
+      throw new dev.strongroom.exception.AccessDeniedException(
+          "names under " + Reserved.PREFIXES + " are reserved for the library");
+    }
+    Objects.requireNonNull(ttl, "ttl");
+    Objects.requireNonNull(maxTtl, "maxTtl");
+    if (ttl.isNegative() || ttl.isZero() || maxTtl.compareTo(ttl) < 0) {
+      throw new IllegalArgumentException(
+          "expected 0 < ttl <= maxTtl but were ttl=" + ttl + ", maxTtl=" + maxTtl);
+    }
+    return audit.change(
+        "checkout",
+        fullName,
+        () -> {
+          SecretVersion current =
+              core.store()
+                  .metadata(fullName)
+                  .withStage(Stage.CURRENT)
+                  .orElseThrow(() -> new NotFoundException("no such secret: " + fullName));
+          byte[] raw = new byte[12];
+          RANDOM.nextBytes(raw);
+          Instant now = core.clock().instant();
+          Checkout lease =
+              new Checkout(
+                  HexFormat.of().formatHex(raw),
+                  fullName,
+                  current.version(),
+                  now,
+                  ttl,
+                  maxTtl,
+                  now.plus(ttl),
+                  false);
+          store(lease, 0);
+          return lease;
+        },
+        Checkout::version,
+        lease -> {});
+  }
+
+  @Override
+  public SecretValue read(String id) {
+    Stored stored = load(id);
+    Checkout lease = stored.lease();
+    Instant now = core.clock().instant();
+    if (!lease.activeAt(now)) {
+      audit.record(
+          "checkout.read",
+          lease.secret(),
+          lease.version(),
+          Outcome.DENIED,
+          "lease " + id + " " + lease.state(now));
+      throw new LeaseExpiredException(
+          "lease "
+              + id
+              + " on '"
+              + lease.secret()
+              + "' is "
+              + lease.state(now)
+              + "; check out again");
+    }
+    StoredSecret value =
+        audit.access(
+            "checkout.read",
+            lease.secret(),
+            () ->
+                core.readStore(ReadRequest.version(lease.secret(), lease.version()))
+                    .orElseThrow(
+                        () ->
+                            new NotFoundException(
+                                "secret '"
+                                    + lease.secret()
+                                    + "' v"
+                                    + lease.version()
+                                    + " is gone")),
+            s -> s.version().version(),
+            s -> s.value().wipe());
+    return value.value();
+  }
+
+  @Override
+  public Checkout renew(String id) {
+    Stored stored = load(id);
+    Checkout lease = stored.lease();
+    Instant now = core.clock().instant();
+    if (!lease.activeAt(now)) {
+      audit.record("checkout.renew", lease.secret(), lease.version(), Outcome.DENIED, id);
+      throw new LeaseExpiredException(
+          "lease " + id + " is " + lease.state(now) + " and cannot be renewed; check out again");
+    }
+    Instant end = now.plus(lease.ttl());
+    if (end.isAfter(lease.maxEnd())) {
+      end = lease.maxEnd();
+    }
+    Checkout renewed =
+        new Checkout(
+            lease.id(),
+            lease.secret(),
+            lease.version(),
+            lease.issued(),
+            lease.ttl(),
+            lease.maxTtl(),
+            end,
+            false);
+    return audit.change(
+        "checkout.renew",
+        lease.secret(),
+        () -> {
+          store(renewed, stored.storeVersion());
+          return renewed;
+        },
+        Checkout::version,
+        r -> {});
+  }
+
+  @Override
+  public Checkout checkin(String id) {
+    Stored stored = load(id);
+    Checkout lease = stored.lease();
+    if (lease.revoked()) {
+      return lease;
+    }
+    Checkout revoked =
+        new Checkout(
+            lease.id(),
+            lease.secret(),
+            lease.version(),
+            lease.issued(),
+            lease.ttl(),
+            lease.maxTtl(),
+            lease.expires(),
+            true);
+    return audit.change(
+        "checkin",
+        lease.secret(),
+        () -> {
+          store(revoked, stored.storeVersion());
+          return revoked;
+        },
+        Checkout::version,
+        r -> {});
+  }
+
+  @Override
+  public Optional<Checkout> find(String id) {
+    checkId(id);
+    return read0(id).map(Stored::lease);
+  }
+
+  @Override
+  public List<Checkout> list() {
+    List<Checkout> out = new ArrayList<>();
+    for (String name : core.store().list(PREFIX).stream().sorted().toList()) {
+      String id = name.substring(PREFIX.length());
+      if (ID.matcher(id).matches()) {
+        read0(id).ifPresent(s -> out.add(s.lease()));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private Stored load(String id) {
+    checkId(id);
+    return read0(id).orElseThrow(() -> new NotFoundException("no such lease: " + id));
+  }
+
+  private static void checkId(String id) {
+    Objects.requireNonNull(id, "id");
+    if (!ID.matcher(id).matches()) {
+      throw new IllegalArgumentException(
+          "expected a lease id of 24 lowercase hex digits but was '" + id + "'");
+    }
+  }
+
+  private Optional<Stored> read0(String id) {
+    Optional<StoredSecret> stored = core.store().read(ReadRequest.current(PREFIX + id));
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    long storeVersion = stored.get().version().version();
+    byte[] plain;
+    try (SecretValue sealed = stored.get().value()) {
+      plain = core.defaultEnvelope().decrypt(sealed.copyBytes(), context(id, storeVersion));
+    } catch (StrongroomException | IllegalArgumentException e) {
+      if (e instanceof dev.strongroom.exception.BackendUnavailableException) {
+        throw e;
+      }
+      throw new TamperedException(
+          "lease record "
+              + id
+              + " (v"
+              + storeVersion
+              + ") does not open: edited, swapped or replayed",
+          e);
+    }
+    try {
+      return Optional.of(
+          new Stored(decode(id, new String(plain, StandardCharsets.UTF_8)), storeVersion));
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  private void store(Checkout lease, long expectedVersion) {
+    long next = expectedVersion + 1;
+    byte[] plain = encode(lease).getBytes(StandardCharsets.UTF_8);
+    byte[] sealed = core.defaultEnvelope().encrypt(plain, context(lease.id(), next));
+    SecretVersion written =
+        core.store()
+            .write(
+                new WriteRequest(
+                    PREFIX + lease.id(), SecretValue.of(sealed), Stage.CURRENT, expectedVersion));
+    if (written.version() != next) {
+      throw new IllegalStateException(
+          "expected the backend to store lease record "
+              + lease.id()
+              + " as version "
+              + next
+              + " but it stored v"
+              + written.version());
+    }
+  }
+
+  private static EncryptionContext context(String id, long storeVersion) {
+    return ReservedContexts.of(
+        Map.of(
+            "strongroom:checkout", id, "strongroom:record-version", Long.toString(storeVersion)));
+  }
+
+  private static String encode(Checkout l) {
+    return String.join(
+        "\n",
+        FORMAT,
+        l.id(),
+        l.secret(),
+        Long.toString(l.version()),
+        l.issued().toString(),
+        l.ttl().toString(),
+        l.maxTtl().toString(),
+        l.expires().toString(),
+        Boolean.toString(l.revoked()));
+  }
+
+  private static Checkout decode(String id, String text) {
+    String[] p = text.split("\n", -1);
+    if (p.length != 9 || !p[0].equals(FORMAT) || !p[1].equals(id)) {
+      throw new TamperedException("lease record " + id + " is not a " + FORMAT + " record");
+    }
+    try {
+      return new Checkout(
+          p[1],
+          p[2],
+          Long.parseLong(p[3]),
+          Instant.parse(p[4]),
+          Duration.parse(p[5]),
+          Duration.parse(p[6]),
+          Instant.parse(p[7]),
+          Boolean.parseBoolean(p[8]));
+    } catch (RuntimeException e) {
+      throw new TamperedException("lease record " + id + " does not parse", e);
+    }
+  }
+
+  private record Stored(Checkout lease, long storeVersion) {}
+}
