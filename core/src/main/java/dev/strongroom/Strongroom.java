@@ -19,6 +19,7 @@ import dev.strongroom.internal.apikey.ApiKeyService;
 import dev.strongroom.internal.room.AuditRecorder;
 import dev.strongroom.internal.room.AuditTrail;
 import dev.strongroom.internal.room.Backends;
+import dev.strongroom.internal.room.CheckoutService;
 import dev.strongroom.internal.room.Crypto;
 import dev.strongroom.internal.room.EnvImport;
 import dev.strongroom.internal.room.Guard;
@@ -29,6 +30,7 @@ import dev.strongroom.internal.room.Reserved;
 import dev.strongroom.internal.room.RoomCore;
 import dev.strongroom.internal.room.SecretCache;
 import dev.strongroom.internal.room.Target;
+import dev.strongroom.lease.Checkouts;
 import dev.strongroom.lease.LeaseListener;
 import dev.strongroom.lease.LeasedCredential;
 import dev.strongroom.observe.RoomObserver;
@@ -696,18 +698,16 @@ public final class Strongroom implements AutoCloseable {
 
   /**
    * The room's persisted check-out leases (one instance per room), on any backend: see {@link
-   * dev.strongroom.lease.Checkouts}.
+   * Checkouts}.
    *
    * @throws IllegalStateException on a scoped or tenant view: check-outs are managed on the room
    */
-  public dev.strongroom.lease.Checkouts checkouts() {
+  public Checkouts checkouts() {
     if (!root) {
       throw new IllegalStateException(
           "expected the room but this is a view; check-outs are managed on the room");
     }
-    return core.component(
-        dev.strongroom.internal.room.CheckoutService.class,
-        () -> dev.strongroom.internal.room.CheckoutService.of(core));
+    return core.component(CheckoutService.class, () -> CheckoutService.of(core));
   }
 
   /**
