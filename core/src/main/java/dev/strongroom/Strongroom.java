@@ -19,6 +19,7 @@ import dev.strongroom.internal.apikey.ApiKeyService;
 import dev.strongroom.internal.room.AuditRecorder;
 import dev.strongroom.internal.room.AuditTrail;
 import dev.strongroom.internal.room.Backends;
+import dev.strongroom.internal.room.CheckoutPolicy;
 import dev.strongroom.internal.room.CheckoutService;
 import dev.strongroom.internal.room.Crypto;
 import dev.strongroom.internal.room.EnvImport;
@@ -176,6 +177,7 @@ public final class Strongroom implements AutoCloseable {
   public SecretValue secret(String name) {
     String full = full(name);
     guard.checkSecret(Operation.READ, "read", full);
+    guard.checkValue("read", full);
     return copy(audit.readCached(core.cache(), full).value());
   }
 
@@ -228,6 +230,7 @@ public final class Strongroom implements AutoCloseable {
       return secret(ref.name());
     }
     String full = secretAllowed(Operation.READ, "read", ref.name());
+    guard.checkValue("read", full);
     ReadRequest request =
         ref.version() > 0
             ? ReadRequest.version(full, ref.version())
@@ -476,6 +479,7 @@ public final class Strongroom implements AutoCloseable {
   public Registration onChange(String name, SecretListener listener) {
     Objects.requireNonNull(listener, "listener");
     String full = secretAllowed(Operation.READ, "watch", name);
+    guard.checkValue("watch", full);
     String relative = full.substring(namespace.length());
     // Versions at or below the one CURRENT in the backend now are never delivered, so the listener
     // never gets an older version after a newer one (0 if the secret does not exist yet: it gets
@@ -756,6 +760,7 @@ public final class Strongroom implements AutoCloseable {
           "expected 0 < ttl <= maxTtl but were ttl=" + ttl + ", maxTtl=" + maxTtl);
     }
     String full = secretAllowed(Operation.LEASE, "lease", name);
+    guard.checkValue("lease", full);
     return Leases.of(core).leaseSecret(full, ttl, maxTtl);
   }
 
@@ -1313,7 +1318,8 @@ public final class Strongroom implements AutoCloseable {
       if (!keyCheckInterval.equals(RoomCore.DEFAULT_KEY_CHECK)) {
         core.keyCheckInterval(keyCheckInterval);
       }
-      return new Strongroom(core, true, "", null, Guard.of(core.audit()), apiKeyPolicy);
+      return new Strongroom(
+          core, true, "", null, Guard.of(core.audit(), CheckoutPolicy.of(core)), apiKeyPolicy);
     }
 
     private static Duration positive(Duration d, String what) {

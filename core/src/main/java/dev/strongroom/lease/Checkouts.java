@@ -1,9 +1,12 @@
 package dev.strongroom.lease;
 
+import dev.strongroom.SecretRotator;
 import dev.strongroom.SecretValue;
+import dev.strongroom.Strongroom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Persisted check-out leases on static secrets, stored in the room's backend (any backend: file,
@@ -47,8 +50,12 @@ public interface Checkouts {
   Checkout renew(String id);
 
   /**
-   * Checks the lease in (revokes it): reads under it are refused from now on. Checking in a lease
+   * Checks the lease in (revokes it): reads under it are refused from now on; then, if a rotator is
+   * registered for its secret ({@link #rotateOnCheckin}), rotates the secret. Checking in a lease
    * already checked in returns it unchanged.
+   *
+   * @throws dev.strongroom.exception.StrongroomException if the rotation fails (the lease stays
+   *     checked in, CURRENT is unchanged, and the message says so)
    */
   Checkout checkin(String id);
 
@@ -57,4 +64,34 @@ public interface Checkouts {
 
   /** Every lease of the room, sorted by id. */
   List<Checkout> list();
+
+  /**
+   * Marks secret {@code name} check-out-only (or clears the mark): while marked, its value is
+   * released only by {@link #read} under an active lease; {@code secret()}, {@code onChange} and
+   * {@code leaseSecret} are refused with {@link dev.strongroom.exception.AccessDeniedException}, in
+   * every room on the store (another process sees the change within its {@code refreshAfter}).
+   * Audited as {@code checkout.require}.
+   *
+   * @throws dev.strongroom.exception.NotFoundException if marking a secret that does not exist
+   */
+  void requireCheckout(String name, boolean required);
+
+  /** The names of the check-out-only secrets, sorted. */
+  Set<String> checkoutOnly();
+
+  /**
+   * Registers {@code rotator} for secret {@code name} in this room: when a lease on it is checked
+   * in ({@link #checkin}) or found ended by {@link #sweep}, the secret is rotated with it
+   * (generate, apply, verify, promote), so that a copy taken during the lease stops working. The
+   * room also sweeps every 30 seconds while a rotator is registered.
+   */
+  Strongroom.Registration rotateOnCheckin(String name, SecretRotator rotator);
+
+  /**
+   * Closes every lease that has ended without a check-in on a secret with a registered rotator:
+   * each is marked checked in and its secret rotated (once, however many ended leases it has).
+   *
+   * @return the leases closed
+   */
+  List<Checkout> sweep();
 }

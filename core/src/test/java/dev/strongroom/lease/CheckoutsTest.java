@@ -223,4 +223,152 @@ class CheckoutsTest {
         () -> room.checkouts().checkout("nope", Duration.ofMinutes(1), Duration.ofMinutes(1)));
     assertArrayEquals(new Object[0], room.checkouts().list().toArray());
   }
+
+  // ------------------------------------------------------------ check-out-only and rotation
+
+  /** A rotator that makes "gen-N" values and remembers what it applied. */
+  private static final class Counting implements dev.strongroom.SecretRotator {
+    final List<String> applied = new CopyOnWriteArrayList<>();
+
+    @Override
+    public SecretValue generate(SecretValue current) {
+      return SecretValue.ofUtf8("gen-" + (applied.size() + 1));
+    }
+
+    @Override
+    public void apply(SecretValue pending) {
+      applied.add(pending.copyUtf8String());
+    }
+  }
+
+  @Test
+  void checkoutOnly_refusedOutsideALease_inEveryRoom_readableUnderOne() {
+    Strongroom admin = room();
+    admin.put("db/admin", SecretValue.ofUtf8("canary-7f3e"));
+    admin.checkouts().requireCheckout("db/admin", true);
+
+    Strongroom other = room(); // another process on the same store
+    for (Strongroom r : List.of(admin, other)) {
+      AccessDeniedException denied =
+          assertThrows(AccessDeniedException.class, () -> r.secret("db/admin"));
+      assertTrue(denied.getMessage().contains("check-out-only"), denied.getMessage());
+      assertFalse(denied.getMessage().contains("canary-7f3e"));
+      assertThrows(
+          AccessDeniedException.class,
+          () -> r.secret(dev.strongroom.SecretRef.ofVersion("db/admin", 1)));
+      assertThrows(AccessDeniedException.class, () -> r.onChange("db/admin", (n, v, value) -> {}));
+      assertThrows(
+          AccessDeniedException.class,
+          () -> r.leaseSecret("db/admin", Duration.ofMinutes(1), Duration.ofMinutes(2)));
+    }
+    assertEquals(java.util.Set.of("db/admin"), other.checkouts().checkoutOnly());
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                e ->
+                    e.operation().equals("read")
+                        && e.outcome() == AuditEvent.Outcome.DENIED
+                        && e.resource().equals("db/admin")),
+        "the refused read is audited as denied");
+
+    Checkout lease =
+        other.checkouts().checkout("db/admin", Duration.ofMinutes(5), Duration.ofHours(1));
+    assertEquals("canary-7f3e", text(other.checkouts().read(lease.id())));
+
+    admin.checkouts().requireCheckout("db/admin", false);
+    assertEquals("canary-7f3e", text(admin.secret("db/admin")));
+  }
+
+  @Test
+  void requireCheckout_missingOrReservedSecret_refused() {
+    Strongroom room = room();
+    assertThrows(NotFoundException.class, () -> room.checkouts().requireCheckout("nope", true));
+    assertThrows(
+        AccessDeniedException.class,
+        () -> room.checkouts().requireCheckout("apikeys/.pepper", true));
+    assertTrue(room.checkouts().checkoutOnly().isEmpty());
+  }
+
+  @Test
+  void policyRecordEdited_readsFailClosed() {
+    Strongroom admin = room();
+    admin.put("db/admin", SecretValue.ofUtf8("s3cret"));
+    admin.put("app/other", SecretValue.ofUtf8("x"));
+    admin.checkouts().requireCheckout("db/admin", true);
+    // someone with backend access but no key rewrites the policy record with an older genuine copy
+    StoredSecret genuine = raw.read(ReadRequest.current(".strongroom/checkout-only")).orElseThrow();
+    raw.write(
+        new WriteRequest(
+            ".strongroom/checkout-only", genuine.value(), Stage.CURRENT, WriteRequest.ANY_VERSION));
+
+    Strongroom fresh = room();
+    assertThrows(TamperedException.class, () -> fresh.secret("app/other"));
+    assertThrows(TamperedException.class, () -> fresh.secret("db/admin"));
+  }
+
+  @Test
+  void checkin_rotatesWithTheRegisteredRotator_soTheLeasedValueIsNoLongerCurrent() {
+    Strongroom room = room();
+    room.put("db/admin", SecretValue.ofUtf8("old"));
+    room.checkouts().requireCheckout("db/admin", true);
+    Counting rotator = new Counting();
+    room.checkouts().rotateOnCheckin("db/admin", rotator);
+
+    Checkout lease =
+        room.checkouts().checkout("db/admin", Duration.ofMinutes(5), Duration.ofHours(1));
+    assertEquals("old", text(room.checkouts().read(lease.id())));
+    room.checkouts().checkin(lease.id());
+
+    assertEquals(List.of("gen-1"), rotator.applied);
+    Checkout next =
+        room.checkouts().checkout("db/admin", Duration.ofMinutes(5), Duration.ofHours(1));
+    assertEquals("gen-1", text(room.checkouts().read(next.id())));
+    assertEquals(2, next.version());
+    assertThrows(LeaseExpiredException.class, () -> room.checkouts().read(lease.id()));
+  }
+
+  @Test
+  void checkin_whileAnotherLeaseIsActive_defersTheRotationToTheLastCheckin() {
+    Strongroom room = room();
+    room.put("db/admin", SecretValue.ofUtf8("old"));
+    Counting rotator = new Counting();
+    room.checkouts().rotateOnCheckin("db/admin", rotator);
+    Checkout first =
+        room.checkouts().checkout("db/admin", Duration.ofMinutes(5), Duration.ofHours(1));
+    Checkout second =
+        room.checkouts().checkout("db/admin", Duration.ofMinutes(5), Duration.ofHours(1));
+
+    room.checkouts().checkin(first.id());
+    assertEquals(List.of(), rotator.applied, "the second holder's copy keeps working");
+    assertEquals("old", text(room.checkouts().read(second.id())));
+
+    room.checkouts().checkin(second.id());
+    assertEquals(List.of("gen-1"), rotator.applied);
+  }
+
+  @Test
+  void sweep_closesEndedLeases_andRotatesEachSecretOnce() {
+    Strongroom room = room();
+    room.put("db/admin", SecretValue.ofUtf8("old"));
+    room.put("db/other", SecretValue.ofUtf8("keep"));
+    Counting rotator = new Counting();
+    room.checkouts().rotateOnCheckin("db/admin", rotator);
+    Checkout a = room.checkouts().checkout("db/admin", Duration.ofMinutes(5), Duration.ofHours(1));
+    Checkout b = room.checkouts().checkout("db/admin", Duration.ofMinutes(6), Duration.ofHours(1));
+    Checkout unrelated =
+        room.checkouts().checkout("db/other", Duration.ofMinutes(5), Duration.ofHours(1));
+
+    assertEquals(List.of(), room.checkouts().sweep(), "nothing has ended yet");
+    clock.advance(Duration.ofMinutes(7));
+    List<Checkout> closed = room.checkouts().sweep();
+
+    assertEquals(
+        java.util.stream.Stream.of(a.id(), b.id()).sorted().toList(),
+        closed.stream().map(Checkout::id).sorted().toList());
+    assertEquals(List.of("gen-1"), rotator.applied);
+    assertTrue(room.checkouts().find(a.id()).orElseThrow().revoked());
+    assertFalse(room.checkouts().find(unrelated.id()).orElseThrow().revoked(), "no rotator: left");
+    assertEquals(List.of(), room.checkouts().sweep(), "closed leases are not swept twice");
+    assertEquals(List.of("gen-1"), rotator.applied);
+  }
 }

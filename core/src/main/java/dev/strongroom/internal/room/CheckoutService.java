@@ -1,9 +1,12 @@
 package dev.strongroom.internal.room;
 
+import dev.strongroom.SecretRotator;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
+import dev.strongroom.Strongroom;
 import dev.strongroom.audit.AuditEvent.Outcome;
 import dev.strongroom.envelope.EncryptionContext;
+import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.LeaseExpiredException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
@@ -26,7 +29,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The room's persisted check-out leases ({@link Checkouts}): records under {@link #PREFIX} of the
@@ -44,12 +54,21 @@ public final class CheckoutService implements Checkouts {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String FORMAT = "strongroom-checkout-v1";
 
+  /** How often the room sweeps ended leases while a rotator is registered. */
+  static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckoutService.class);
+
   private final RoomCore core;
   private final AuditTrail audit;
+  private final CheckoutPolicy policy;
+  private final Map<String, SecretRotator> rotators = new ConcurrentHashMap<>();
+  private final AtomicBoolean sweeping = new AtomicBoolean();
 
   private CheckoutService(RoomCore core) {
     this.core = core;
     this.audit = core.audit();
+    this.policy = CheckoutPolicy.of(core);
   }
 
   /** The check-out part of {@code core}. */
@@ -57,13 +76,18 @@ public final class CheckoutService implements Checkouts {
     return new CheckoutService(core);
   }
 
-  @Override
-  public Checkout checkout(String name, Duration ttl, Duration maxTtl) {
+  private static String secretName(String name) {
     String fullName = Names.check(name);
     if (Reserved.isReserved(fullName)) {
-      throw new dev.strongroom.exception.AccessDeniedException(
+      throw new AccessDeniedException(
           "names under " + Reserved.PREFIXES + " are reserved for the library");
     }
+    return fullName;
+  }
+
+  @Override
+  public Checkout checkout(String name, Duration ttl, Duration maxTtl) {
+    String fullName = secretName(name);
     Objects.requireNonNull(ttl, "ttl");
     Objects.requireNonNull(maxTtl, "maxTtl");
     if (ttl.isNegative() || ttl.isZero() || maxTtl.compareTo(ttl) < 0) {
@@ -177,10 +201,17 @@ public final class CheckoutService implements Checkouts {
   @Override
   public Checkout checkin(String id) {
     Stored stored = load(id);
-    Checkout lease = stored.lease();
-    if (lease.revoked()) {
-      return lease;
+    if (stored.lease().revoked()) {
+      return stored.lease();
     }
+    Checkout closed = close(stored, "checkin");
+    rotateIfIdle(closed.secret());
+    return closed;
+  }
+
+  /** Marks the lease of {@code stored} checked in, audited as {@code opName}. */
+  private Checkout close(Stored stored, String opName) {
+    Checkout lease = stored.lease();
     Checkout revoked =
         new Checkout(
             lease.id(),
@@ -192,7 +223,7 @@ public final class CheckoutService implements Checkouts {
             lease.expires(),
             true);
     return audit.change(
-        "checkin",
+        opName,
         lease.secret(),
         () -> {
           store(revoked, stored.storeVersion());
@@ -200,6 +231,84 @@ public final class CheckoutService implements Checkouts {
         },
         Checkout::version,
         r -> {});
+  }
+
+  /**
+   * Rotates {@code secret} with its registered rotator, if it has one and no other lease on it is
+   * still active (that holder's copy must keep working until its own lease closes, which rotates).
+   */
+  private void rotateIfIdle(String secret) {
+    SecretRotator rotator = rotators.get(secret);
+    if (rotator == null) {
+      return;
+    }
+    Instant now = core.clock().instant();
+    boolean busy = list().stream().anyMatch(l -> l.secret().equals(secret) && l.activeAt(now));
+    if (busy) {
+      LOG.debug("not rotating {}: another check-out lease on it is active", secret);
+      return;
+    }
+    audit.change("rotate", secret, () -> core.rotate(secret, rotator), v -> {});
+  }
+
+  @Override
+  public void requireCheckout(String name, boolean required) {
+    String fullName = secretName(name);
+    audit.change(
+        "checkout.require",
+        fullName,
+        () -> {
+          if (required && core.store().metadata(fullName).withStage(Stage.CURRENT).isEmpty()) {
+            throw new NotFoundException("no such secret: " + fullName);
+          }
+          policy.set(fullName, required);
+        });
+  }
+
+  @Override
+  public Set<String> checkoutOnly() {
+    return policy.names();
+  }
+
+  @Override
+  @SuppressWarnings("FutureReturnValueIgnored") // a periodic task ends with the room's scheduler
+  public Strongroom.Registration rotateOnCheckin(String name, SecretRotator rotator) {
+    String fullName = secretName(name);
+    Objects.requireNonNull(rotator, "rotator");
+    rotators.put(fullName, rotator);
+    if (sweeping.compareAndSet(false, true)) {
+      long millis = SWEEP_EVERY.toMillis();
+      core.scheduler()
+          .scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+    return () -> rotators.remove(fullName, rotator);
+  }
+
+  private void sweepQuietly() {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "check-out sweep failed ({}); retrying in {}", e.getClass().getSimpleName(), SWEEP_EVERY);
+    }
+  }
+
+  @Override
+  public synchronized List<Checkout> sweep() {
+    if (rotators.isEmpty()) {
+      return List.of();
+    }
+    Instant now = core.clock().instant();
+    List<Checkout> closed = new ArrayList<>();
+    Set<String> ended = new TreeSet<>();
+    for (Checkout lease : list()) {
+      if (!lease.revoked() && !lease.activeAt(now) && rotators.containsKey(lease.secret())) {
+        closed.add(close(load(lease.id()), "checkin.expired"));
+        ended.add(lease.secret());
+      }
+    }
+    ended.forEach(this::rotateIfIdle);
+    return List.copyOf(closed);
   }
 
   @Override

@@ -23,16 +23,21 @@ public final class Guard {
   public record Scope(AccessPolicy policy, String namespace) {}
 
   private final AuditTrail audit;
+  private final CheckoutPolicy checkouts;
   private final List<Scope> scopes;
 
-  private Guard(AuditTrail audit, List<Scope> scopes) {
+  private Guard(AuditTrail audit, CheckoutPolicy checkouts, List<Scope> scopes) {
     this.audit = audit;
+    this.checkouts = checkouts;
     this.scopes = List.copyOf(scopes);
   }
 
-  /** The guard of a room: no policy, only the reserved namespaces are refused. */
-  public static Guard of(AuditTrail audit) {
-    return new Guard(audit, List.of());
+  /**
+   * The guard of a room: no policy, only the reserved namespaces are refused, and the values of
+   * check-out-only secrets ({@code checkouts}) are released only under a check-out lease.
+   */
+  public static Guard of(AuditTrail audit, CheckoutPolicy checkouts) {
+    return new Guard(audit, Objects.requireNonNull(checkouts, "checkouts"), List.of());
   }
 
   /** This guard narrowed by {@code policy}, applied to a view of {@code namespace}. */
@@ -40,7 +45,7 @@ public final class Guard {
     Objects.requireNonNull(policy, "policy");
     List<Scope> more = new ArrayList<>(scopes);
     more.add(new Scope(policy, namespace));
-    return new Guard(audit, more);
+    return new Guard(audit, checkouts, more);
   }
 
   /** How many policies narrow this guard. */
@@ -55,6 +60,32 @@ public final class Guard {
   public void checkSecret(Operation operation, String opName, String fullName) {
     if (Reserved.isReserved(fullName) || !scopes.isEmpty()) {
       check(operation, opName, Target.secret(fullName));
+    }
+  }
+
+  /**
+   * Refuses to release the value of secret {@code fullName} (a read, a watch, an in-process lease)
+   * when it is check-out-only: such a value is released only under a check-out lease. Allocates
+   * nothing when it is allowed (the read path).
+   *
+   * @throws dev.strongroom.exception.AccessDeniedException if it is check-out-only (recorded as
+   *     denied)
+   * @throws dev.strongroom.exception.TamperedException if the check-out policy does not open (fail
+   *     closed)
+   */
+  public void checkValue(String opName, String fullName) {
+    if (checkouts.requires(fullName)) {
+      throw audit.denied(
+          opName,
+          Target.secret(fullName).auditName(),
+          "principal '"
+              + audit.principal()
+              + "' may not "
+              + opName
+              + " "
+              + Target.secret(fullName).describe()
+              + " outside a check-out lease: it is check-out-only (check it out first:"
+              + " checkouts().checkout, or strongroom lease acquire)");
     }
   }
 

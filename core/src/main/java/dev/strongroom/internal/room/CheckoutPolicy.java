@@ -1,0 +1,212 @@
+package dev.strongroom.internal.room;
+
+import dev.strongroom.SecretValue;
+import dev.strongroom.Stage;
+import dev.strongroom.exception.BackendUnavailableException;
+import dev.strongroom.exception.ConflictException;
+import dev.strongroom.exception.StrongroomException;
+import dev.strongroom.exception.TamperedException;
+import dev.strongroom.internal.envelope.ReservedContexts;
+import dev.strongroom.spi.ReadRequest;
+import dev.strongroom.spi.StoredSecret;
+import dev.strongroom.spi.WriteRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which secrets of the room are check-out-only: readable through the secret API by nobody, only
+ * under a live check-out lease ({@link CheckoutService#read}). The names are one record, {@link
+ * #RECORD}, in the room's reserved namespace, sealed by the {@code default} KEK under a reserved
+ * context bound to the record's store version, so an edited or replayed record does not open.
+ *
+ * <p>The set is loaded on the first guarded read and then refreshed in the background every {@code
+ * refreshAfter} of the room; a change made through this room is seen at once, a change made by
+ * another process within one {@code refreshAfter}. A failed refresh keeps the set it had; a record
+ * that does not open makes every read of the room fail closed until it is repaired.
+ *
+ * <p>Thread-safe. Not for public use.
+ */
+public final class CheckoutPolicy {
+  /** The record holding the check-out-only names. */
+  public static final String RECORD = Reserved.LIBRARY + "checkout-only";
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckoutPolicy.class);
+  private static final String FORMAT = "strongroom-checkout-only-v1";
+
+  private final RoomCore core;
+  private volatile Snapshot snapshot;
+  private volatile RuntimeException broken;
+
+  private record Snapshot(Set<String> names, long storeVersion) {}
+
+  private CheckoutPolicy(RoomCore core) {
+    this.core = core;
+  }
+
+  /** The check-out policy of {@code core}'s room (one per room). */
+  public static CheckoutPolicy of(RoomCore core) {
+    return core.component(CheckoutPolicy.class, () -> new CheckoutPolicy(core));
+  }
+
+  /**
+   * Whether secret {@code fullName} may be read only under a check-out lease. Allocates nothing
+   * once loaded (the read path).
+   *
+   * @throws TamperedException if the record does not open (fail closed)
+   */
+  public boolean requires(String fullName) {
+    Snapshot s = snapshot;
+    if (s == null) {
+      s = load();
+    }
+    if (broken != null) {
+      throw broken;
+    }
+    return !s.names.isEmpty() && s.names.contains(fullName);
+  }
+
+  /** The check-out-only names, sorted. */
+  public Set<String> names() {
+    Snapshot s = snapshot;
+    if (s == null) {
+      s = load();
+    }
+    if (broken != null) {
+      throw broken;
+    }
+    return s.names;
+  }
+
+  /**
+   * Adds or removes {@code fullName}, with a check-and-set write of the record (a concurrent change
+   * by another process is re-read and retried once).
+   */
+  public synchronized void set(String fullName, boolean required) {
+    for (int attempt = 0; ; attempt++) {
+      Snapshot current = read();
+      TreeSet<String> names = new TreeSet<>(current.names);
+      boolean changed = required ? names.add(fullName) : names.remove(fullName);
+      if (!changed) {
+        install(current);
+        return;
+      }
+      try {
+        long written = write(names, current.storeVersion);
+        install(new Snapshot(Set.copyOf(names), written));
+        return;
+      } catch (ConflictException e) {
+        if (attempt > 0) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("FutureReturnValueIgnored") // a periodic task ends with the room's scheduler
+  private synchronized Snapshot load() {
+    Snapshot s = snapshot;
+    if (s != null) {
+      return s;
+    }
+    try {
+      s = read();
+    } catch (TamperedException e) {
+      broken = e;
+      s = new Snapshot(Set.of(), 0);
+    }
+    install(s);
+    long millis = Math.max(1000, core.settings().refreshAfter().toMillis());
+    core.scheduler().scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+    return s;
+  }
+
+  private void refresh() {
+    try {
+      Snapshot s = read();
+      broken = null;
+      install(s);
+    } catch (TamperedException e) {
+      broken = e;
+      LOG.warn("check-out policy record {} does not open; reads fail closed", RECORD);
+    } catch (StrongroomException e) {
+      LOG.debug("check-out policy refresh failed; keeping the last set", e);
+    }
+  }
+
+  /** Installs {@code s} unless a newer record is already installed (a refresh racing a set). */
+  private synchronized void install(Snapshot s) {
+    if (snapshot == null || s.storeVersion >= snapshot.storeVersion) {
+      snapshot = s;
+    }
+  }
+
+  private Snapshot read() {
+    Optional<StoredSecret> stored = core.store().read(ReadRequest.current(RECORD));
+    if (stored.isEmpty()) {
+      return new Snapshot(Set.of(), 0);
+    }
+    long version = stored.get().version().version();
+    byte[] plain;
+    try (SecretValue sealed = stored.get().value()) {
+      plain = core.defaultEnvelope().decrypt(sealed.copyBytes(), context(version));
+    } catch (BackendUnavailableException e) {
+      throw e;
+    } catch (StrongroomException | IllegalArgumentException e) {
+      throw new TamperedException(
+          "check-out policy record " + RECORD + " (v" + version + ") does not open", e);
+    }
+    try {
+      String[] lines = new String(plain, StandardCharsets.UTF_8).split("\n", -1);
+      if (!lines[0].equals(FORMAT)) {
+        throw new TamperedException("check-out policy record " + RECORD + " is not " + FORMAT);
+      }
+      TreeSet<String> names = new TreeSet<>(Arrays.asList(lines).subList(1, lines.length));
+      names.remove("");
+      return new Snapshot(Set.copyOf(names), version);
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  private long write(Set<String> names, long expectedVersion) {
+    long next = expectedVersion + 1;
+    byte[] plain =
+        (FORMAT + "\n" + String.join("\n", new TreeSet<>(names))).getBytes(StandardCharsets.UTF_8);
+    try {
+      byte[] sealed = core.defaultEnvelope().encrypt(plain, context(next));
+      long written =
+          core.store()
+              .write(
+                  new WriteRequest(RECORD, SecretValue.of(sealed), Stage.CURRENT, expectedVersion))
+              .version();
+      if (written != next) {
+        throw new IllegalStateException(
+            "expected the backend to store "
+                + RECORD
+                + " as v"
+                + next
+                + " but it stored v"
+                + written);
+      }
+      return written;
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  private static dev.strongroom.envelope.EncryptionContext context(long storeVersion) {
+    return ReservedContexts.of(
+        Map.of(
+            "strongroom:checkout-only",
+            "v1",
+            "strongroom:record-version",
+            Long.toString(storeVersion)));
+  }
+}
