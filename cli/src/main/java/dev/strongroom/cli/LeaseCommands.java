@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -35,13 +36,16 @@ import picocli.CommandLine.Parameters;
       LeaseCommands.Renew.class,
       LeaseCommands.Revoke.class,
       LeaseCommands.Read.class,
-      LeaseCommands.ListLeases.class
+      LeaseCommands.ListLeases.class,
+      LeaseCommands.Require.class,
+      LeaseCommands.Sweep.class
     })
 final class LeaseCommands implements Runnable {
   @Override
   public void run() {
     throw new CliError(
-        Main.USAGE, "expected acquire, renew, read, revoke or list (see lease --help)");
+        Main.USAGE,
+        "expected acquire, renew, read, revoke, list, require or sweep (see lease --help)");
   }
 
   /** Reads {@code 90s}, {@code 15m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT1H}. */
@@ -277,16 +281,95 @@ final class LeaseCommands implements Runnable {
     }
   }
 
-  @Command(name = "revoke", description = "Revoke a lease: it can no longer be renewed.")
-  static final class Revoke extends StoreCommand {
+  /** {@code --config FILE}: where the operator's rotation commands are ({@link CliConfig}). */
+  abstract static class WithConfig extends StoreCommand {
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description =
+            "The CLI's configuration (rotate.NAME=COMMAND); default $STRONGROOM_CONFIG, else"
+                + " $XDG_CONFIG_HOME/strongroom/config.properties.")
+    Path config;
+
+    /** The room's check-outs, with the configured rotators registered. */
+    Checkouts checkouts(RoomContext room) {
+      Checkouts leases = room.room().checkouts();
+      CliConfig.load(config).rotators().forEach(leases::rotateOnCheckin);
+      return leases;
+    }
+  }
+
+  @Command(
+      name = "revoke",
+      description =
+          "Check a lease in: reads under it are refused from now on (exit 8). If the CLI's"
+              + " configuration names a rotation command for the secret (rotate.NAME), the secret"
+              + " is then rotated, once no other lease on it is active.")
+  static final class Revoke extends WithConfig {
     @Parameters(paramLabel = "ID")
     String id;
 
     @Override
     int run(RoomContext room) {
       refuseLegacy(id);
-      Checkout revoked = room.room().checkouts().checkin(id);
+      Checkout revoked = checkouts(room).checkin(id);
       println(json() ? describe(revoked, room.clock().instant(), true) : "revoked " + id);
+      return Main.OK;
+    }
+  }
+
+  @Command(
+      name = "sweep",
+      description =
+          "Close every lease that ended without a check-in on a secret with a configured rotation"
+              + " command, and rotate those secrets (run it from cron). Prints the closed leases.")
+  static final class Sweep extends WithConfig {
+    @Override
+    int run(RoomContext room) {
+      List<Checkout> closed = checkouts(room).sweep();
+      Instant now = room.clock().instant();
+      if (json()) {
+        println(
+            closed.stream()
+                .map(l -> describe(l, now, true))
+                .collect(Collectors.joining(",", "[", "]")));
+      } else {
+        closed.forEach(l -> println("closed " + describe(l, now, false)));
+      }
+      return Main.OK;
+    }
+  }
+
+  @Command(
+      name = "require",
+      description =
+          "Make secret NAME check-out-only: its value is then printed only under a lease (get"
+              + " exits 5), in every process on the store. --off clears it. Without NAME, lists"
+              + " the check-out-only secrets.")
+  static final class Require extends StoreCommand {
+    @Parameters(paramLabel = "NAME", arity = "0..1")
+    String name;
+
+    @Option(names = "--off", description = "Clear the requirement instead.")
+    boolean off;
+
+    @Override
+    int run(RoomContext room) {
+      Checkouts leases = room.room().checkouts();
+      if (name == null) {
+        if (off) {
+          throw new CliError(Main.USAGE, "expected NAME with --off");
+        }
+        Set<String> names = leases.checkoutOnly();
+        if (json()) {
+          println(names.stream().map(StoreCommand::q).collect(Collectors.joining(",", "[", "]")));
+        } else {
+          names.forEach(this::println);
+        }
+        return Main.OK;
+      }
+      leases.requireCheckout(name, !off);
+      println((off ? "no longer check-out-only: " : "check-out-only: ") + name);
       return Main.OK;
     }
   }

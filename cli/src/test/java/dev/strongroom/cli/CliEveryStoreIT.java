@@ -102,6 +102,18 @@ class CliEveryStoreIT {
     Result refused = run("", store, "lease", "read", lease);
     assertEquals(8, refused.exit(), "a revoked lease: exit 8; " + refused.err());
     assertEquals("", refused.out(), "no value under a revoked lease");
+    // check-out-only: refused outside a lease (exit 5), printed under one, renewable
+    ok("", store, "lease", "require", name);
+    assertTrue(ok("", store, "lease", "require").out().contains(name));
+    Result outside = run("", store, "get", name);
+    assertEquals(5, outside.exit(), "check-out-only outside a lease: exit 5; " + outside.err());
+    assertEquals("", outside.out());
+    String only = ok("", store, "lease", "acquire", name, "--ttl", "15m").out().trim();
+    assertTrue(ok("", store, "lease", "renew", only).out().startsWith("renewed " + only));
+    assertEquals(current.strip(), ok("", store, "lease", "read", only).out().strip());
+    ok("", store, "lease", "revoke", only);
+    ok("", store, "lease", "require", "--off", name);
+    assertEquals(current.strip(), ok("", store, "get", name).out().strip());
 
     Path plain = dir.resolve("plain.txt");
     Files.writeString(plain, "message for " + kind);

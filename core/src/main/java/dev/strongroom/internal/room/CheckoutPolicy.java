@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * #RECORD}, in the room's reserved namespace, sealed by the {@code default} KEK under a reserved
  * context bound to the record's store version, so an edited or replayed record does not open.
  *
- * <p>The set is loaded on the first guarded read and then refreshed in the background every {@code
- * refreshAfter} of the room; a change made through this room is seen at once, a change made by
- * another process within one {@code refreshAfter}. A failed refresh keeps the set it had; a record
- * that does not open makes every read of the room fail closed until it is repaired.
+ * <p>The set is loaded by the room's first secret operation (one backend read; a read fails closed
+ * if it cannot be loaded) and then refreshed in the background every {@code refreshAfter} of the
+ * room, charged to the room's request budget; a change made through this room is seen at once, a
+ * change made by another process within one {@code refreshAfter}. A failed refresh keeps the set it
+ * had; a record that does not open makes every read of the room fail closed until it is repaired.
  *
  * <p>Thread-safe. Not for public use.
  */
@@ -42,7 +43,7 @@ public final class CheckoutPolicy {
 
   private final RoomCore core;
   private volatile Snapshot snapshot;
-  private volatile RuntimeException broken;
+  private volatile TamperedException broken;
 
   private record Snapshot(Set<String> names, long storeVersion) {}
 
@@ -66,10 +67,26 @@ public final class CheckoutPolicy {
     if (s == null) {
       s = load();
     }
-    if (broken != null) {
-      throw broken;
+    TamperedException b = broken;
+    if (b != null) {
+      throw new TamperedException(b.getMessage(), b);
     }
     return !s.names.isEmpty() && s.names.contains(fullName);
+  }
+
+  /**
+   * Loads the set if it is not loaded yet, ignoring an unavailable backend (the next operation
+   * tries again). Called before the room's first write or other non-read operation, so that a room
+   * that wrote a value and then lost its backend still knows the policy for its stale reads.
+   */
+  public void prime() {
+    if (snapshot == null) {
+      try {
+        load();
+      } catch (BackendUnavailableException e) {
+        // not known yet: the first read loads it, or fails closed
+      }
+    }
   }
 
   /** The check-out-only names, sorted. */
@@ -78,8 +95,9 @@ public final class CheckoutPolicy {
     if (s == null) {
       s = load();
     }
-    if (broken != null) {
-      throw broken;
+    TamperedException b = broken;
+    if (b != null) {
+      throw new TamperedException(b.getMessage(), b);
     }
     return s.names;
   }
@@ -128,6 +146,9 @@ public final class CheckoutPolicy {
   }
 
   private void refresh() {
+    if (!core.cache().budget().tryTake(1)) {
+      return; // a background request: skipped (until the next run) while the budget is spent
+    }
     try {
       Snapshot s = read();
       broken = null;

@@ -58,6 +58,9 @@ public final class Guard {
    * read path).
    */
   public void checkSecret(Operation operation, String opName, String fullName) {
+    if (operation != Operation.READ) {
+      checkouts.prime();
+    }
     if (Reserved.isReserved(fullName) || !scopes.isEmpty()) {
       check(operation, opName, Target.secret(fullName));
     }
