@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
             + " (unused: not read within --unused-for, never read included; not-rotated: CURRENT"
             + " older than --not-rotated-for; key-not-rotated: a KEK whose last creation or"
             + " rotation in the audit log is older than --not-rotated-for, or absent;"
-            + " api-key-unused and api-key-not-rotated: active API keys). The store's audit log is"
+            + " api-key-unused and api-key-not-rotated: active API keys; lease-outstanding: an"
+            + " active check-out lease). The store's audit log is"
             + " verified first; one that does not verify is refused (exit 9). Exits 1 when a"
             + " finding named by --fail-on exists.")
 final class ReviewCommand extends StoreCommand {
@@ -84,7 +85,13 @@ final class ReviewCommand extends StoreCommand {
         }
       }
       throw new IllegalArgumentException(
-          "expected unused, not-rotated or key-not-rotated but was '" + text + "'");
+          "expected one of "
+              + java.util.Arrays.stream(ReviewReport.Kind.values())
+                  .map(ReviewCommand::kindName)
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + " but was '"
+              + text
+              + "'");
     }
   }
 

@@ -65,15 +65,21 @@ public record ReviewReport(
     /** An active API key not used within {@link ReviewOptions#unusedFor()}, or never used. */
     API_KEY_UNUSED,
     /** An active API key issued before {@link ReviewOptions#notRotatedFor()}. */
-    API_KEY_NOT_ROTATED
+    API_KEY_NOT_ROTATED,
+    /**
+     * A check-out lease that is active at the review's time ({@link
+     * dev.strongroom.lease.Checkouts}), named {@code lease/ID}; the detail names the secret, the
+     * version, and when it ends.
+     */
+    LEASE_OUTSTANDING
   }
 
   /**
    * One finding.
    *
    * @param kind what was found
-   * @param name the secret's name, the KEK's for {@link Kind#KEY_NOT_ROTATED}, or {@code apikey/ID}
-   *     for the API-key kinds
+   * @param name the secret's name, the KEK's for {@link Kind#KEY_NOT_ROTATED}, {@code apikey/ID}
+   *     for the API-key kinds, or {@code lease/ID} for {@link Kind#LEASE_OUTSTANDING}
    * @param detail why, in words (times and durations, never a value)
    */
   public record Finding(Kind kind, String name, String detail) {

@@ -207,7 +207,32 @@ public final class Reviewer {
     findings.addAll(stale);
     findings.addAll(staleKeys);
     findings.addAll(apiKeyFindings(room, now, unusedCut, rotatedCut));
+    findings.addAll(leaseFindings(room, now));
     return new ReviewReport(now, options, lines, secrets, keys, findings);
+  }
+
+  /**
+   * The room's check-out leases active at {@code now}, from their sealed records (a view, which has
+   * no check-outs, has none).
+   */
+  private static List<ReviewReport.Finding> leaseFindings(Strongroom room, Instant now) {
+    List<dev.strongroom.lease.Checkout> leases;
+    try {
+      leases = room.checkouts().list();
+    } catch (IllegalStateException e) {
+      return List.of();
+    }
+    List<ReviewReport.Finding> out = new ArrayList<>();
+    for (dev.strongroom.lease.Checkout l : leases) {
+      if (l.activeAt(now)) {
+        out.add(
+            new ReviewReport.Finding(
+                ReviewReport.Kind.LEASE_OUTSTANDING,
+                "lease/" + l.id(),
+                "on " + l.secret() + " v" + l.version() + ", ends " + l.expires()));
+      }
+    }
+    return out;
   }
 
   /**
