@@ -10,10 +10,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +144,25 @@ final class CryptoCommands {
       return bulk(room, envelope);
     }
 
+    /** Files up to this size are read whole and rewrapped in batches; larger ones stream. */
+    static final long BATCH_FILE_LIMIT = 8L << 20;
+
+    /** At most this many files, and {@link #BATCH_BYTES} bytes, per batch. */
+    static final int BATCH_FILES = 1000;
+
+    static final long BATCH_BYTES = 64L << 20;
+
+    private int rewrapped;
+    private int skipped;
+    private int failed;
+    private int done;
+
+    /**
+     * Rewraps every ciphertext under {@link #dir} in place: small files in batches through {@link
+     * dev.strongroom.Strongroom#rewrapAll} (one batched KEK request per batch on Vault Transit, one
+     * per data key on KMS), large files and those the batch could not rewrap (another KEK) one by
+     * one, streaming. Each file is replaced atomically; a failure leaves it as it was.
+     */
     private int bulk(RoomContext room, Envelope envelope) throws IOException {
       if (!Files.isDirectory(dir)) {
         throw new CliError(Main.USAGE, "not a folder: " + dir);
@@ -152,28 +171,37 @@ final class CryptoCommands {
       try (Stream<Path> walk = Files.walk(dir)) {
         files = walk.filter(Files::isRegularFile).sorted().toList();
       }
-      PrintStream err = System.err;
-      int done = 0;
-      int rewrapped = 0;
-      int skipped = 0;
-      int failed = 0;
-      for (Path file : files) {
-        if (looksLikeCiphertext(file)) {
-          try {
-            rewrapFile(envelope, file);
-            rewrapped++;
-          } catch (StrongroomException | EOFException e) {
-            failed++;
-            err.printf("%nstrongroom: cannot rewrap %s: %s%n", file, e.getMessage());
+      Progress progress = Progress.onStderr("rewrap");
+      try {
+        List<Path> batch = new ArrayList<>();
+        long batchBytes = 0;
+        for (Path file : files) {
+          if (!looksLikeCiphertext(file)) {
+            skipped++;
+            done++;
+            progress.update(done, files.size(), "files");
+            continue;
           }
-        } else {
-          skipped++;
+          long size = Files.size(file);
+          if (size > BATCH_FILE_LIMIT) {
+            one(envelope, file, progress);
+            progress.update(done, files.size(), "files");
+            continue;
+          }
+          if (batch.size() == BATCH_FILES || batchBytes + size > BATCH_BYTES) {
+            batch(room, envelope, batch, progress);
+            progress.update(done, files.size(), "files");
+            batch.clear();
+            batchBytes = 0;
+          }
+          batch.add(file);
+          batchBytes += size;
         }
-        done++;
-        err.printf("\rrewrap: %d/%d files", done, files.size());
-        err.flush();
+        batch(room, envelope, batch, progress);
+        progress.update(done, files.size(), "files");
+      } finally {
+        progress.finish();
       }
-      err.println();
       room.audit(
           "rewrap",
           dir.toAbsolutePath().normalize().toString(),
@@ -203,21 +231,73 @@ final class CryptoCommands {
       return Main.OK;
     }
 
-    /** Format version 1, then suite 1 (one-shot) or 2 (stream): see docs/FORMAT.md. */
-    private static boolean looksLikeCiphertext(Path file) throws IOException {
-      try (InputStream in = Files.newInputStream(file)) {
-        byte[] start = in.readNBytes(2);
-        return start.length == 2 && start[0] == 1 && (start[1] == 1 || start[1] == 2);
+    private void batch(RoomContext room, Envelope envelope, List<Path> batch, Progress progress)
+        throws IOException {
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<byte[]> contents = new ArrayList<>(batch.size());
+      for (Path file : batch) {
+        contents.add(Files.readAllBytes(file));
+      }
+      List<Integer> retry = new ArrayList<>();
+      room.room()
+          .rewrapAll(
+              contents,
+              new dev.strongroom.RewrapListener() {
+                @Override
+                public void rewrapped(long index, byte[] ciphertext) {
+                  Path file = batch.get((int) index);
+                  try {
+                    replace(file, out -> out.write(ciphertext));
+                    rewrapped++;
+                    done++;
+                  } catch (IOException e) {
+                    failed++;
+                    done++;
+                    progress.note("strongroom: cannot rewrap " + file + ": " + e.getMessage());
+                  }
+                }
+
+                @Override
+                public void failed(long index, StrongroomException failure) {
+                  retry.add((int) index); // another KEK, perhaps: one by one, below
+                }
+              });
+      for (int index : retry) {
+        one(envelope, batch.get(index), progress);
       }
     }
 
-    private static void rewrapFile(Envelope envelope, Path file) throws IOException {
+    private void one(Envelope envelope, Path file, Progress progress) throws IOException {
+      try {
+        replace(
+            file,
+            out -> {
+              try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                envelope.rewrap(in, out);
+              }
+            });
+        rewrapped++;
+      } catch (StrongroomException | EOFException e) {
+        failed++;
+        progress.note("strongroom: cannot rewrap " + file + ": " + e.getMessage());
+      }
+      done++;
+    }
+
+    /** Something that writes a file's new content. */
+    private interface Writer {
+      void write(OutputStream out) throws IOException;
+    }
+
+    /** Replaces {@code file} atomically with what {@code writer} writes, keeping its mode. */
+    private static void replace(Path file, Writer writer) throws IOException {
       Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".rewrap-", ".part");
       try {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-            OutputStream out =
-                new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-          envelope.rewrap(in, out);
+        try (OutputStream out =
+            new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+          writer.write(out);
         }
         try (var channel =
             java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
@@ -231,6 +311,14 @@ final class CryptoCommands {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } finally {
         Files.deleteIfExists(tmp);
+      }
+    }
+
+    /** Format version 1, then suite 1 (one-shot) or 2 (stream): see docs/FORMAT.md. */
+    private static boolean looksLikeCiphertext(Path file) throws IOException {
+      try (InputStream in = Files.newInputStream(file)) {
+        byte[] start = in.readNBytes(2);
+        return start.length == 2 && start[0] == 1 && (start[1] == 1 || start[1] == 2);
       }
     }
   }

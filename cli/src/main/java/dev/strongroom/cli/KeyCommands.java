@@ -104,88 +104,29 @@ final class KeyCommands implements Runnable {
     @Override
     int run(RoomContext room) {
       int version = below == null ? room.room().keys().describe(name).primaryVersion() : below;
-      Progress progress = new Progress(name, System.err, terminal());
+      Progress progress = Progress.onStderr("retire " + name);
       dev.strongroom.spi.KeyInfo info;
       try {
-        info = room.room().keys().retire(name, version, progress);
+        info = room.room().keys().retire(name, version, new RetireProgress(progress));
       } finally {
         progress.finish();
       }
       println(describe(info, json()));
       return Main.OK;
     }
-
-    /** Whether stderr is a terminal (JDK 22+ answers exactly; before, a console means one). */
-    static boolean terminal() {
-      java.io.Console console = System.console();
-      if (console == null) {
-        return false;
-      }
-      try {
-        return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
-      } catch (ReflectiveOperationException e) {
-        return true;
-      }
-    }
   }
 
-  /**
-   * Retirement progress on stderr: a bar redrawn in place on a terminal, one plain line per item
-   * otherwise (logs, CI). Not thread-safe.
-   */
-  static final class Progress implements dev.strongroom.RetirementListener {
-    private static final int WIDTH = 30;
-    private final String key;
-    private final java.io.PrintStream err;
-    private final boolean bar;
-    private boolean drawn;
+  /** Retirement progress: {@link Progress} counting items and the values rewrapped. */
+  static final class RetireProgress implements dev.strongroom.RetirementListener {
+    private final Progress progress;
 
-    Progress(String key, java.io.PrintStream err, boolean bar) {
-      this.key = key;
-      this.err = err;
-      this.bar = bar;
+    RetireProgress(Progress progress) {
+      this.progress = progress;
     }
 
     @Override
     public void progress(long done, long total, String where, long rewrapped) {
-      if (bar) {
-        int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
-        err.print(
-            "\rretire "
-                + key
-                + " ["
-                + "#".repeat(filled)
-                + "-".repeat(WIDTH - filled)
-                + "] "
-                + done
-                + "/"
-                + total
-                + " items, "
-                + rewrapped
-                + " rewrapped");
-        drawn = true;
-      } else {
-        err.println(
-            "retire "
-                + key
-                + ": "
-                + done
-                + "/"
-                + total
-                + " items, "
-                + rewrapped
-                + " rewrapped ("
-                + where
-                + ")");
-      }
-      err.flush();
-    }
-
-    void finish() {
-      if (drawn) {
-        err.println();
-        err.flush();
-      }
+      progress.update(done, total, "items, " + rewrapped + " rewrapped (" + where + ")");
     }
   }
 }

@@ -222,6 +222,37 @@ class StrongroomCliIT {
   }
 
   @Test
+  void rewrapDir_manyFiles_batched_aDamagedFileIsLeftAsItWasAndFailsTheRun() throws Exception {
+    ok("", "init");
+    Path folder = Files.createDirectories(dir.resolve("many"));
+    byte[] one = run("payload", "encrypt").stdout();
+    byte[] two = run("other payload", "encrypt").stdout();
+    for (int i = 0; i < 30; i++) {
+      Files.write(folder.resolve("f" + i + ".enc"), i % 2 == 0 ? one : two);
+    }
+    byte[] damaged = {1, 2, 9, 9, 9, 9};
+    Files.write(folder.resolve("damaged.enc"), damaged);
+    ok("", "key", "rotate", "default");
+
+    Result bulk = run("", "rewrap", "--dir", folder.toString());
+
+    assertEquals(6, bulk.exit(), "a damaged file fails the run: " + bulk.stderr());
+    assertTrue(bulk.out().contains("rewrapped 30 file(s)"), bulk.out());
+    assertTrue(bulk.out().contains("1 failed"), bulk.out());
+    assertTrue(bulk.stderr().contains("rewrap: 31/31 files"), bulk.stderr());
+    assertFalse(bulk.stderr().contains("\r"), "no carriage return off a terminal");
+    assertArrayEquals(damaged, Files.readAllBytes(folder.resolve("damaged.enc")));
+    ok("", "key", "retire", "default");
+    for (int i : new int[] {0, 29}) {
+      assertEquals(
+          i % 2 == 0 ? "payload" : "other payload",
+          new String(
+              run(Files.readAllBytes(folder.resolve("f" + i + ".enc")), "decrypt").stdout(),
+              StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void keyRetire_fileStore_rewrapsStoredSecretsFirstAndReportsProgress() throws Exception {
     ok("", "init");
     ok("one", "put", "db/password");
