@@ -826,6 +826,15 @@ public final class Strongroom implements AutoCloseable {
    * @throws NotFoundException if the file does not exist
    */
   public List<SecretVersion> importEnv(Path envFile, String prefix) {
+    return importEnv(envFile, prefix, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #importEnv(Path, String)}, telling {@code listener} after each secret written (of all
+   * the file's entries).
+   */
+  public List<SecretVersion> importEnv(Path envFile, String prefix, ProgressListener listener) {
+    Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(envFile, "envFile");
     Objects.requireNonNull(prefix, "prefix");
     EnvImport.checkPrefix(prefix);
@@ -836,7 +845,12 @@ public final class Strongroom implements AutoCloseable {
         secretAllowed(Operation.WRITE, "write", name);
       }
       List<SecretVersion> written = new ArrayList<>();
-      byName.forEach((name, entry) -> written.add(put(name, entry.value())));
+      listener.progress(0, byName.size());
+      byName.forEach(
+          (name, entry) -> {
+            written.add(put(name, entry.value()));
+            listener.progress(written.size(), byName.size());
+          });
       return List.copyOf(written);
     } finally {
       env.wipe();

@@ -34,7 +34,13 @@ final class EnvCommands {
 
     @Override
     int run(RoomContext room) {
-      List<SecretVersion> written = room.room().importEnv(file, prefix);
+      Progress progress = Progress.onStderr("import-env");
+      List<SecretVersion> written;
+      try {
+        written = room.room().importEnv(file, prefix, progress.listener("secrets", 100));
+      } finally {
+        progress.finish();
+      }
       if (json()) {
         println(
             written.stream()

@@ -40,6 +40,18 @@ final class Progress {
     }
   }
 
+  /**
+   * A listener that shows {@code units} on this progress, and nothing at all for work of fewer than
+   * {@code atLeast} units (a short import or review stays quiet).
+   */
+  dev.strongroom.ProgressListener listener(String units, long atLeast) {
+    return (done, total) -> {
+      if (total >= atLeast) {
+        update(done, total, units);
+      }
+    };
+  }
+
   /** {@code done} of {@code total} units; {@code detail} follows the count. */
   void update(long done, long total, String detail) {
     String count = done + "/" + total + (detail.isEmpty() ? "" : " " + detail);

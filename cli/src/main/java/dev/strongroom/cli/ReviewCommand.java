@@ -102,8 +102,19 @@ final class ReviewCommand extends StoreCommand {
     List<AuditCheckpointStore> mirrors = new ArrayList<>();
     room.cliMirror().ifPresent(mirrors::add);
     ReviewReport report;
+    Progress progress = Progress.onStderr("review");
     try (SecretValue key = room.auditChainKey()) {
-      report = Reviewer.review(room.room(), room.auditFile(), key, mirrors, room.clock(), options);
+      report =
+          Reviewer.review(
+              room.room(),
+              room.auditFile(),
+              key,
+              mirrors,
+              room.clock(),
+              options,
+              progress.listener("audit lines", 100_000));
+    } finally {
+      progress.finish();
     }
     if (json()) {
       println(json(report));

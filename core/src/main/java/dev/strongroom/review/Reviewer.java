@@ -3,6 +3,7 @@ package dev.strongroom.review;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strongroom.ProgressListener;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
 import dev.strongroom.Strongroom;
@@ -80,6 +81,22 @@ public final class Reviewer {
       List<AuditCheckpointStore> mirrors,
       Clock clock,
       ReviewOptions options) {
+    return review(room, auditLog, chainKey, mirrors, clock, options, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #review(Strongroom, Path, SecretValue, List, Clock, ReviewOptions)}, telling {@code
+   * listener} how many of the verified audit lines were read (every 10,000 lines and at the end).
+   */
+  public static ReviewReport review(
+      Strongroom room,
+      Path auditLog,
+      SecretValue chainKey,
+      List<AuditCheckpointStore> mirrors,
+      Clock clock,
+      ReviewOptions options,
+      ProgressListener listener) {
+    Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(room, "room");
     Objects.requireNonNull(auditLog, "auditLog");
     Objects.requireNonNull(chainKey, "chainKey");
@@ -105,7 +122,8 @@ public final class Reviewer {
     for (String name : room.keys().list()) {
       kekRotations.put(name, new Reads());
     }
-    long lines = scan(auditLog, verification.lineCount(), reads, kekRotations, now, options);
+    long lines =
+        scan(auditLog, verification.lineCount(), reads, kekRotations, now, options, listener);
 
     List<ReviewReport.Secret> secrets = new ArrayList<>();
     List<ReviewReport.Finding> unused = new ArrayList<>();
@@ -303,7 +321,8 @@ public final class Reviewer {
       Map<String, Reads> reads,
       Map<String, Reads> kekRotations,
       Instant now,
-      ReviewOptions options) {
+      ReviewOptions options,
+      ProgressListener listener) {
     Instant windowStart = now.minus(options.window());
     long seq = 0;
     try {
@@ -315,6 +334,9 @@ public final class Reviewer {
           String line;
           while (seq < verified && (line = in.readLine()) != null) {
             seq++;
+            if (seq % 10_000 == 0) {
+              listener.progress(seq, verified);
+            }
             JsonNode node = parse(line, seq, active);
             if (node.path("seq").asLong(-1) != seq) {
               throw changed(active, seq);
@@ -364,6 +386,7 @@ public final class Reviewer {
     if (seq < verified) {
       throw changed(active, seq + 1);
     }
+    listener.progress(seq, verified);
     return seq;
   }
 
