@@ -76,6 +76,25 @@ public abstract class RetirementContract {
   }
 
   @Test
+  void retireDefault_checkoutLeaseAndCheckoutOnlyMark_stillOpen() {
+    Strongroom a = newRoom();
+    a.put("app/admin", text("s3cret"));
+    a.checkouts().requireCheckout("app/admin", true);
+    dev.strongroom.lease.Checkout lease =
+        a.checkouts()
+            .checkout("app/admin", java.time.Duration.ofHours(1), java.time.Duration.ofHours(2));
+    int target = a.keys().rotate("default").primaryVersion();
+
+    a.keys().retire("default", target, (done, total, where, rewrapped) -> {});
+
+    Strongroom b = newRoom();
+    assertEquals(target, b.keys().describe("default").minDecryptionVersion());
+    assertEquals("s3cret", read(b.checkouts().read(lease.id())));
+    assertEquals(java.util.Set.of("app/admin"), b.checkouts().checkoutOnly());
+    assertThrows(dev.strongroom.exception.AccessDeniedException.class, () -> b.secret("app/admin"));
+  }
+
+  @Test
   void retireDefault_afterAKillMidway_resumesAndEverythingStillReads() {
     Strongroom a = newRoom();
     a.put("app/db", text("one"));

@@ -6,6 +6,8 @@ import dev.strongroom.Stage;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.internal.apikey.ApiKeyService;
 import dev.strongroom.internal.envelope.EnvelopeHeader;
+import dev.strongroom.internal.room.CheckoutPolicy;
+import dev.strongroom.internal.room.CheckoutService;
 import dev.strongroom.internal.room.Reserved;
 import dev.strongroom.internal.room.RoomCore;
 import dev.strongroom.spi.KeyEncryptionService;
@@ -77,7 +79,9 @@ public final class Retirement {
   private enum Kind {
     PEPPER,
     TENANT,
-    SEALED
+    SEALED,
+    /** A check-out lease record or the check-out-only record, sealed under {@code default}. */
+    RECORD
   }
 
   /**
@@ -196,6 +200,17 @@ public final class Retirement {
       }
     }
     sealed.ifPresent(s -> s.sealedNames().forEach(n -> items.add(new Item(Kind.SEALED, n))));
+    if (RoomCore.DEFAULT_KEK.equals(kek)) {
+      for (String name : store.list(CheckoutService.PREFIX)) {
+        items.add(new Item(Kind.RECORD, name));
+      }
+      if (store
+          .read(ReadRequest.current(CheckoutPolicy.RECORD))
+          .map(Retirement::wipe)
+          .isPresent()) {
+        items.add(new Item(Kind.RECORD, CheckoutPolicy.RECORD));
+      }
+    }
     items.sort((a, b) -> a.key().compareTo(b.key()));
     return items;
   }
@@ -210,6 +225,7 @@ public final class Retirement {
       case PEPPER -> "the API-key pepper (" + ApiKeyService.PEPPER + ")";
       case TENANT -> "tenant secrets sealed by the room";
       case SEALED -> sealed.map(SealedStore::where).orElse("the store");
+      case RECORD -> "the room's check-out records (" + Reserved.LIBRARY + ")";
     };
   }
 
@@ -220,12 +236,38 @@ public final class Retirement {
         return sealed.orElseThrow().rewrapSealed(item.name(), stale, dry);
       case PEPPER:
         return rewrapPepper(kek, stale, dry);
+      case RECORD:
+        return resealRecord(item.name(), stale, dry);
       default:
         if (core.settings().backend().secrets() instanceof RewritableStore r) {
           return r.rewrapVersions(item.name(), stale, core.envelope(kek)::rewrap, dry);
         }
         return countTenant(item.name(), stale);
     }
+  }
+
+  /**
+   * A check-out record binds its store version into its context, so it is sealed again (opened and
+   * written as a new CURRENT version under the primary) rather than rewrapped.
+   */
+  private int resealRecord(String name, Predicate<byte[]> stale, boolean dry) {
+    Optional<StoredSecret> stored = store.read(ReadRequest.current(name));
+    if (stored.isEmpty()) {
+      return 0;
+    }
+    try (SecretValue value = stored.get().value()) {
+      if (!stale.test(value.copyBytes())) {
+        return 0;
+      }
+    }
+    if (!dry) {
+      if (name.equals(CheckoutPolicy.RECORD)) {
+        CheckoutPolicy.of(core).reseal();
+      } else {
+        CheckoutService.of(core).reseal(name.substring(CheckoutService.PREFIX.length()));
+      }
+    }
+    return 1;
   }
 
   private int rewrapPepper(String kek, Predicate<byte[]> stale, boolean dry) {

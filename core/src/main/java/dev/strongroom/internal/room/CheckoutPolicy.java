@@ -127,6 +127,17 @@ public final class CheckoutPolicy {
     }
   }
 
+  /**
+   * Seals the record again under the {@code default} KEK's primary version, as its next store
+   * version (key retirement).
+   */
+  public synchronized void reseal() {
+    Snapshot current = read();
+    if (current.storeVersion > 0) {
+      install(new Snapshot(current.names, write(current.names, current.storeVersion)));
+    }
+  }
+
   @SuppressWarnings("FutureReturnValueIgnored") // a periodic task ends with the room's scheduler
   private synchronized Snapshot load() {
     Snapshot s = snapshot;

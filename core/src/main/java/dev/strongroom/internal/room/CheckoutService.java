@@ -311,6 +311,15 @@ public final class CheckoutService implements Checkouts {
     return List.copyOf(closed);
   }
 
+  /**
+   * Seals lease record {@code id} again under the {@code default} KEK's primary version, as its
+   * next store version (key retirement).
+   */
+  public void reseal(String id) {
+    Stored stored = load(id);
+    store(stored.lease(), stored.storeVersion());
+  }
+
   @Override
   public Optional<Checkout> find(String id) {
     checkId(id);
