@@ -34,11 +34,12 @@ import java.util.function.Predicate;
  *
  * <p>What the room seals: every value of a {@link SealedStore} backend (the file store, under its
  * {@code default} KEK: secrets, API-key records, tenant secrets, the checkpoint itself), the
- * API-key pepper (under {@code default}, on every backend), and tenant secrets (under {@code
- * tenant-ID}). Values in a {@link SealedStore} are rewrapped in place (same version numbers and
- * stages); the pepper gets a new CURRENT version. A tenant secret version sealed under an old
- * version of its tenant key cannot be rewritten in place on a backend whose versions are immutable,
- * so it makes retirement of that tenant key refuse (counted and named).
+ * API-key pepper and the check-out records (under {@code default}, on every backend), and tenant
+ * secrets (under {@code tenant-ID}). Values in a {@link SealedStore} are rewrapped in place (same
+ * version numbers and stages); the pepper and the check-out records get a new CURRENT version. A
+ * tenant secret version sealed under an old version of its tenant key cannot be rewritten in place
+ * on a backend whose versions are immutable, so it makes retirement of that tenant key refuse
+ * (counted and named).
  *
  * <p>Resumable: after each item the job writes a checkpoint {@code .strongroom/retire/KEK} (the
  * key, the target version and the last item done, in item order); a new run for the same target
