@@ -138,6 +138,15 @@ class CliEveryStoreIT {
     ok(key, store, "apikey", "verify");
     ok("", store, "apikey", "revoke", id);
     assertEquals(8, run(key, store, "apikey", "verify").exit(), "a revoked key: exit 8");
+    String live = ok("", store, "apikey", "issue", "--env", "live", "--owner", ns).out().trim();
+    String liveId = live.split("_")[2];
+    String idle = ok("", store, "apikey", "review", "--unused-for", "0s").out();
+    assertTrue(idle.contains(liveId) && !idle.contains(id), "active keys only: " + idle);
+    assertFalse(idle.contains(live), "never the key itself");
+    // key retire on every store: a KEK with nothing sealed under its old version
+    ok("", store, "key", "rotate", kek);
+    Result retired = ok("", store, "key", "retire", kek);
+    assertTrue(retired.out().contains("minDecryption=2"), retired.out());
 
     // the access review reads the same verified log on every store
     ok(CANARY + "-u", store, "put", ns + "/never-read");
