@@ -13,8 +13,32 @@ package dev.strongroom.internal.room;
 @FunctionalInterface
 public interface AccessRecorder {
 
-  /** Records nothing. */
-  AccessRecorder NOOP = (principal, operation, name, version, outcome, detail) -> {};
+  /** Records nothing (both forms: a read of an unaudited room allocates nothing here). */
+  AccessRecorder NOOP =
+      new AccessRecorder() {
+        @Override
+        public void record(
+            String principal,
+            String operation,
+            String name,
+            long version,
+            String outcome,
+            String detail) {}
+
+        @Override
+        public void record(
+            String principal,
+            String operation,
+            String name,
+            long version,
+            dev.strongroom.audit.AuditEvent.Outcome outcome,
+            String detail) {}
+
+        @Override
+        public String toString() {
+          return "AccessRecorder.NOOP";
+        }
+      };
 
   /** Outcome of an access that succeeded. */
   String OK = "ok";
@@ -53,12 +77,23 @@ public interface AccessRecorder {
       long version,
       dev.strongroom.audit.AuditEvent.Outcome outcome,
       String detail) {
-    record(
-        principal,
-        operation,
-        name,
-        version,
-        outcome.name().toLowerCase(java.util.Locale.ROOT),
-        detail);
+    record(principal, operation, name, version, Outcomes.NAMES[outcome.ordinal()], detail);
+  }
+
+  /** The lower-case outcome names, by ordinal: made once, not per record. */
+  final class Outcomes {
+    private static final String[] NAMES = names();
+
+    private Outcomes() {}
+
+    private static String[] names() {
+      dev.strongroom.audit.AuditEvent.Outcome[] all =
+          dev.strongroom.audit.AuditEvent.Outcome.values();
+      String[] names = new String[all.length];
+      for (int i = 0; i < all.length; i++) {
+        names[i] = all[i].name().toLowerCase(java.util.Locale.ROOT);
+      }
+      return names;
+    }
   }
 }
