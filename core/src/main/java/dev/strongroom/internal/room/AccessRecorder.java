@@ -80,6 +80,31 @@ public interface AccessRecorder {
     record(principal, operation, name, version, Outcomes.NAMES[outcome.ordinal()], detail);
   }
 
+  /**
+   * The clock this recorder stamps events with, or null if it stamps none (the no-op recorder): a
+   * read that already reads the same clock passes its reading to {@link #record(String, String,
+   * String, long, dev.strongroom.audit.AuditEvent.Outcome, String, java.time.Instant)}.
+   */
+  default java.time.@org.jspecify.annotations.Nullable Clock clock() {
+    return null;
+  }
+
+  /**
+   * As {@link #record(String, String, String, long, dev.strongroom.audit.AuditEvent.Outcome,
+   * String)} of an access that happened at {@code time}, read from {@link #clock()}; the default
+   * ignores the time.
+   */
+  default void record(
+      String principal,
+      String operation,
+      String name,
+      long version,
+      dev.strongroom.audit.AuditEvent.Outcome outcome,
+      String detail,
+      java.time.Instant time) {
+    record(principal, operation, name, version, outcome, detail);
+  }
+
   /** The lower-case outcome names, by ordinal: made once, not per record. */
   final class Outcomes {
     private static final String[] NAMES = names();
