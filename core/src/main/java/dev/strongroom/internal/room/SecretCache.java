@@ -679,11 +679,14 @@ public final class SecretCache implements AutoCloseable {
       return;
     }
     Announcements a = entry.announcements; // the read path: no lookup once the entry knows it
-    if (a == null) {
+    boolean known = a != null;
+    if (!known) {
       a = announced.get(name);
     }
     if (a != null && entry.version().version() <= a.highest) {
-      entry.announcements = a; // the name's queue is never replaced
+      if (!known) {
+        entry.announcements = a; // once: the name's queue is never replaced
+      }
       if (!a.pending) {
         return; // a version already announced and nothing queued
       }
