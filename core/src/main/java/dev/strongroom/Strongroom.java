@@ -124,6 +124,12 @@ public final class Strongroom implements AutoCloseable {
   private final ApiKeyPolicy apiKeyPolicy;
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** How many names {@link #readable} remembers per view (a power of two). */
+  private static final int READABLE_NAMES = 32;
+
+  /** See {@link #readable}: made on the first read, slots written racily (immutable records). */
+  private ReadableName @Nullable [] readableNames;
+
   private Strongroom(
       RoomCore core,
       boolean root,
@@ -175,11 +181,38 @@ public final class Strongroom implements AutoCloseable {
    * @throws AccessDeniedException if the view may not read it or the access could not be recorded
    */
   public SecretValue secret(String name) {
-    String full = full(name);
-    guard.checkSecret(Operation.READ, "read", full);
-    guard.checkValue("read", full);
+    String full = readable(name);
+    guard.checkValue("read", full); // not memoised: the check-out-only set changes
     return copy(audit.readCached(core.cache(), full).value());
   }
+
+  /**
+   * {@code name} resolved into this view's namespace ({@link #full}) and allowed to be read by the
+   * guard, remembered per view for the read path. Exact without invalidation: the answer depends
+   * only on the name, the view's namespace and its guard, all immutable ({@link AccessPolicy} is
+   * immutable; a narrower policy is a new view with its own memo). Only allowed names are kept, so
+   * a refused read is checked, and its denial audited, every time.
+   */
+  private String readable(String name) {
+    Objects.requireNonNull(name, "name");
+    ReadableName[] memo = readableNames;
+    if (memo == null) {
+      memo = new ReadableName[READABLE_NAMES];
+      readableNames = memo; // racy on purpose: a lost array only costs a re-check
+    }
+    int slot = name.hashCode() & (READABLE_NAMES - 1);
+    ReadableName known = memo[slot];
+    if (known != null && known.name().equals(name)) {
+      return known.full();
+    }
+    String full = full(name);
+    guard.checkSecret(Operation.READ, "read", full);
+    memo[slot] = new ReadableName(name, full);
+    return full;
+  }
+
+  /** A name as given to {@link #secret(String)} and as checked and stored; immutable. */
+  private record ReadableName(String name, String full) {}
 
   /**
    * Field {@code field} of the CURRENT value of secret {@code name}: a secret with named fields (a

@@ -138,6 +138,40 @@ class ReportGeneratorTest {
     assertTrue(md.contains("not forced, 1 thread ≥ 10.0 k events/s | 25.0 k events/s | met |"), md);
   }
 
+  private static String perMethod(String bench, double score) {
+    return String.format(
+        "{\"benchmark\":\"dev.strongroom.benchmarks.%s\",\"threads\":1,\"params\":{},"
+            + "\"primaryMetric\":{\"score\":%s,\"scoreUnit\":\"ops/s\"}}",
+        bench, score);
+  }
+
+  @Test
+  void parse_methodPerImpl_reportedAsReadWithTheMethodAsImpl() throws Exception {
+    String json =
+        "["
+            + perMethod("SecretReadBenchmark.caffeine", 300_000_000.0)
+            + ","
+            + perMethod("SecretReadBenchmark.strongroom", 20_000_000.0)
+            + ","
+            + perMethod("AuditedReadBenchmark.caffeine", 300_000_000.0)
+            + ","
+            + perMethod("AuditedReadBenchmark.strongroom", 10_000_000.0)
+            + "]";
+    ReportGenerator report =
+        new ReportGenerator(ReportGenerator.parse(new ObjectMapper().readTree(json)));
+
+    assertEquals(
+        20.0 / 300, report.ratio("SecretReadBenchmark.read", "strongroom", 0, 1).get(), 1e-9);
+    assertEquals(
+        10.0 / 300, report.ratio("AuditedReadBenchmark.read", "strongroom", 0, 1).get(), 1e-9);
+    String md = report.markdown("test");
+    assertTrue(md.contains("## SecretReadBenchmark.read, 1 thread (ratios to caffeine)"), md);
+    assertTrue(
+        md.contains(
+            "/ caffeine ≥ 0.100× (10.0× the cost) | 0.067× (15.0× the cost) | missed by 33% |"),
+        md);
+  }
+
   @Test
   void main_writesMergedJsonMarkdownAndChart(@TempDir Path dir) throws Exception {
     Path in = dir.resolve("in.json");

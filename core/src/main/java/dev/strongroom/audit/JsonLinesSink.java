@@ -188,6 +188,9 @@ final class JsonLinesSink implements AuditSink {
 
   private final ScheduledExecutorService flusher;
 
+  /** See {@link #aggregated}; null until an aggregated event came. */
+  private String lastAggregated;
+
   private JsonLinesSink(Path file, AuditChain chain, JsonLinesOptions options) {
     this.file = file;
     this.chain = chain;
@@ -208,6 +211,23 @@ final class JsonLinesSink implements AuditSink {
     } else {
       flusher = null;
     }
+  }
+
+  /**
+   * Whether events of {@code operation} are aggregated; the last operation found so is remembered
+   * (racily: a String is immutable) and compared by reference first, sparing the set lookup on the
+   * hot path.
+   */
+  @SuppressWarnings("ReferenceEquality") // by reference on purpose, then by the set
+  private boolean aggregated(String operation) {
+    if (operation == lastAggregated) {
+      return true;
+    }
+    if (options.aggregated().contains(operation)) {
+      lastAggregated = operation;
+      return true;
+    }
+    return false;
   }
 
   /** Whether the two events are the same access (by reference for the strings), times aside. */
@@ -263,7 +283,7 @@ final class JsonLinesSink implements AuditSink {
   @Override
   public void record(AuditEvent event) {
     Objects.requireNonNull(event, "event");
-    if (interval == null || !options.aggregated().contains(event.operation())) {
+    if (interval == null || !aggregated(event.operation())) {
       synchronized (this) {
         checkOpen();
       }

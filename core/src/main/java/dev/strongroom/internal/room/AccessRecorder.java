@@ -13,8 +13,32 @@ package dev.strongroom.internal.room;
 @FunctionalInterface
 public interface AccessRecorder {
 
-  /** Records nothing. */
-  AccessRecorder NOOP = (principal, operation, name, version, outcome, detail) -> {};
+  /** Records nothing (both forms: a read of an unaudited room allocates nothing here). */
+  AccessRecorder NOOP =
+      new AccessRecorder() {
+        @Override
+        public void record(
+            String principal,
+            String operation,
+            String name,
+            long version,
+            String outcome,
+            String detail) {}
+
+        @Override
+        public void record(
+            String principal,
+            String operation,
+            String name,
+            long version,
+            dev.strongroom.audit.AuditEvent.Outcome outcome,
+            String detail) {}
+
+        @Override
+        public String toString() {
+          return "AccessRecorder.NOOP";
+        }
+      };
 
   /** Outcome of an access that succeeded. */
   String OK = "ok";
@@ -53,12 +77,48 @@ public interface AccessRecorder {
       long version,
       dev.strongroom.audit.AuditEvent.Outcome outcome,
       String detail) {
-    record(
-        principal,
-        operation,
-        name,
-        version,
-        outcome.name().toLowerCase(java.util.Locale.ROOT),
-        detail);
+    record(principal, operation, name, version, Outcomes.NAMES[outcome.ordinal()], detail);
+  }
+
+  /**
+   * The clock this recorder stamps events with, or null if it stamps none (the no-op recorder): a
+   * read that already reads the same clock passes its reading to {@link #record(String, String,
+   * String, long, dev.strongroom.audit.AuditEvent.Outcome, String, java.time.Instant)}.
+   */
+  default java.time.@org.jspecify.annotations.Nullable Clock clock() {
+    return null;
+  }
+
+  /**
+   * As {@link #record(String, String, String, long, dev.strongroom.audit.AuditEvent.Outcome,
+   * String)} of an access that happened at {@code time}, read from {@link #clock()}; the default
+   * ignores the time.
+   */
+  default void record(
+      String principal,
+      String operation,
+      String name,
+      long version,
+      dev.strongroom.audit.AuditEvent.Outcome outcome,
+      String detail,
+      java.time.Instant time) {
+    record(principal, operation, name, version, outcome, detail);
+  }
+
+  /** The lower-case outcome names, by ordinal: made once, not per record. */
+  final class Outcomes {
+    private static final String[] NAMES = names();
+
+    private Outcomes() {}
+
+    private static String[] names() {
+      dev.strongroom.audit.AuditEvent.Outcome[] all =
+          dev.strongroom.audit.AuditEvent.Outcome.values();
+      String[] names = new String[all.length];
+      for (int i = 0; i < all.length; i++) {
+        names[i] = all[i].name().toLowerCase(java.util.Locale.ROOT);
+      }
+      return names;
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.strongroom.internal.room;
 import dev.strongroom.audit.AuditEvent;
 import dev.strongroom.audit.AuditSink;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -14,11 +15,11 @@ import java.util.List;
  */
 public final class AuditRecorder implements AccessRecorder, AutoCloseable {
   private final Clock clock;
-  private final List<AuditSink> sinks;
+  private final AuditSink[] sinks;
 
   private AuditRecorder(Clock clock, List<AuditSink> sinks) {
     this.clock = clock;
-    this.sinks = List.copyOf(sinks);
+    this.sinks = List.copyOf(sinks).toArray(new AuditSink[0]);
   }
 
   /** A recorder over {@code sinks}, or {@link AccessRecorder#NOOP} if there are none. */
@@ -45,8 +46,24 @@ public final class AuditRecorder implements AccessRecorder, AutoCloseable {
       long version,
       AuditEvent.Outcome outcome,
       String detail) {
-    AuditEvent event =
-        new AuditEvent(clock.instant(), principal, operation, name, version, outcome, detail);
+    record(principal, operation, name, version, outcome, detail, clock.instant());
+  }
+
+  @Override
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public void record(
+      String principal,
+      String operation,
+      String name,
+      long version,
+      AuditEvent.Outcome outcome,
+      String detail,
+      Instant time) {
+    AuditEvent event = new AuditEvent(time, principal, operation, name, version, outcome, detail);
     for (AuditSink sink : sinks) {
       sink.record(event);
     }
@@ -92,6 +109,6 @@ public final class AuditRecorder implements AccessRecorder, AutoCloseable {
 
   @Override
   public String toString() {
-    return "AuditRecorder" + sinks;
+    return "AuditRecorder" + List.of(sinks);
   }
 }

@@ -4,6 +4,7 @@ import dev.strongroom.audit.AuditEvent.Outcome;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.observe.RoomObserver;
+import java.time.Instant;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -62,6 +63,24 @@ public final class AuditTrail {
       String operation, String resource, long version, Outcome outcome, String detail) {
     try {
       recorder.record(principal, operation, resource, version, outcome, detail);
+    } catch (RuntimeException e) {
+      observer.auditFailure(operation, e.getClass());
+      throw new AccessDeniedException(
+          "access refused: the audit sink failed to record " + operation + " of '" + resource + "'",
+          e);
+    }
+  }
+
+  /** As {@link #record(String, String, long, Outcome, String)} of an access at {@code time}. */
+  private void record(
+      String operation,
+      String resource,
+      long version,
+      Outcome outcome,
+      String detail,
+      Instant time) {
+    try {
+      recorder.record(principal, operation, resource, version, outcome, detail, time);
     } catch (RuntimeException e) {
       observer.auditFailure(operation, e.getClass());
       throw new AccessDeniedException(
@@ -138,10 +157,13 @@ public final class AuditTrail {
    * {@link #access(String, String, Supplier, ToLongFunction, Consumer)} without the lambdas, for
    * the hottest path (a cached read).
    */
+  @SuppressWarnings("ReferenceEquality") // the very clock the cache reads, not an equal one
   public SecretCache.Entry readCached(SecretCache cache, String resource) {
+    // An audited hit reads the clock once: the cache ages its entry with the event's time.
+    Instant now = recorder.clock() == cache.clock() ? cache.clock().instant() : null;
     SecretCache.Entry entry;
     try {
-      entry = cache.get(resource);
+      entry = now == null ? cache.get(resource) : cache.get(resource, now.toEpochMilli());
     } catch (NotFoundException e) {
       recordFailure("read", resource, Outcome.NOT_FOUND, e);
       throw e;
@@ -149,7 +171,12 @@ public final class AuditTrail {
       recordFailure("read", resource, Outcome.ERROR, e);
       throw e;
     }
-    record("read", resource, entry.version().version(), Outcome.OK, "");
+    if (now == null || entry.loadedAtMillis() > now.toEpochMilli()) {
+      // unaudited, or loaded after the clock was read (a miss): the recorder reads its clock
+      record("read", resource, entry.version().version(), Outcome.OK, "");
+    } else {
+      record("read", resource, entry.version().version(), Outcome.OK, "", now);
+    }
     return entry;
   }
 

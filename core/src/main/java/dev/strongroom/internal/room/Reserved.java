@@ -27,6 +27,10 @@ public final class Reserved {
   /** Every reserved prefix of the root namespace. */
   public static final List<String> PREFIXES = List.of(API_KEYS, LIBRARY);
 
+  /** The first character of every prefix. */
+  private static final String FIRST_CHARACTERS =
+      PREFIXES.stream().map(p -> p.substring(0, 1)).distinct().reduce("", String::concat);
+
   private Reserved() {}
 
   /**
@@ -34,6 +38,10 @@ public final class Reserved {
    * itself without its slash.
    */
   public static boolean isReserved(String name) {
+    // the read path: one character rules out most names
+    if (name.isEmpty() || FIRST_CHARACTERS.indexOf(name.charAt(0)) < 0) {
+      return false;
+    }
     for (String prefix : PREFIXES) {
       if (name.startsWith(prefix) || isBare(name, prefix)) {
         return true;

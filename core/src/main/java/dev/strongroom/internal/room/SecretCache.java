@@ -69,13 +69,72 @@ public final class SecretCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SecretCache.class);
 
   /**
-   * A cached value, its version's metadata, and when it was last confirmed by the backend.
-   *
-   * @param version the version's metadata
-   * @param value the value, owned by the cache
-   * @param loadedAt when the backend last returned it
+   * A cached value, its version's metadata, and when it was last confirmed by the backend. Equal by
+   * its three components, as a record; it also remembers, for the read path, its name's
+   * announcement queue once it was announced (the queue of a name is never replaced, so this saves
+   * a map lookup per hit without changing what is announced).
    */
-  public record Entry(SecretVersion version, SecretValue value, Instant loadedAt) {}
+  public static final class Entry {
+    private final SecretVersion version;
+    private final SecretValue value;
+    private final Instant loadedAt;
+    private final long loadedAtMillis;
+
+    /** Its name's queue, once {@link #announce} found this entry's version queued or announced. */
+    private volatile Announcements announcements;
+
+    /**
+     * A cache entry.
+     *
+     * @param version the version's metadata
+     * @param value the value, owned by the cache
+     * @param loadedAt when the backend last returned it
+     */
+    public Entry(SecretVersion version, SecretValue value, Instant loadedAt) {
+      this.version = Objects.requireNonNull(version, "version");
+      this.value = Objects.requireNonNull(value, "value");
+      this.loadedAt = Objects.requireNonNull(loadedAt, "loadedAt");
+      this.loadedAtMillis = loadedAt.toEpochMilli();
+    }
+
+    /** The version's metadata. */
+    public SecretVersion version() {
+      return version;
+    }
+
+    /** The value, owned by the cache. */
+    public SecretValue value() {
+      return value;
+    }
+
+    /** When the backend last returned it. */
+    public Instant loadedAt() {
+      return loadedAt;
+    }
+
+    /** {@link #loadedAt} in epoch milliseconds. */
+    public long loadedAtMillis() {
+      return loadedAtMillis;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Entry e
+          && version.equals(e.version)
+          && value.equals(e.value)
+          && loadedAt.equals(e.loadedAt);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(version, value, loadedAt);
+    }
+
+    @Override
+    public String toString() {
+      return "Entry[version=" + version + ", value=" + value + ", loadedAt=" + loadedAt + "]";
+    }
+  }
 
   private final Function<String, Optional<StoredSecret>> source;
   private final Clock clock;
@@ -266,16 +325,27 @@ public final class SecretCache implements AutoCloseable {
    * @throws BackendUnavailableException if it had to be loaded and the backend failed
    */
   public Entry get(String name) {
+    return get(name, Long.MIN_VALUE);
+  }
+
+  /**
+   * As {@link #get(String)} at {@code nowMillis}, the caller's read of this cache's {@linkplain
+   * #clock() clock} taken just before (so that an audited read stamps its event with the same
+   * read); {@code Long.MIN_VALUE} to read the clock here.
+   */
+  public Entry get(String name, long nowMillis) {
     checkOpen();
-    // One lookup and one clock read on a hit.
+    // One lookup and one clock read on a hit (none when the caller read it).
     Entry entry = cache.getIfPresent(name);
+    long now;
     if (entry != null) {
       observer.cacheHit(name);
+      now = nowMillis == Long.MIN_VALUE ? clock.millis() : nowMillis;
     } else {
       observer.cacheMiss(name);
       entry = cache.get(name);
+      now = clock.millis(); // after the load
     }
-    long now = clock.millis();
     maybeRefresh(now);
     announce(name, entry);
     if (!tooOld(entry, now)) {
@@ -370,7 +440,12 @@ public final class SecretCache implements AutoCloseable {
   }
 
   private boolean tooOld(Entry entry, long now) {
-    return now - entry.loadedAt().toEpochMilli() > maxStaleMillis;
+    return now - entry.loadedAtMillis() > maxStaleMillis;
+  }
+
+  /** The clock that ages the entries (the room's). */
+  public Clock clock() {
+    return clock;
   }
 
   /** A foreground load: never waits for the budget, charges it one request. */
@@ -598,9 +673,23 @@ public final class SecretCache implements AutoCloseable {
    * is installed, outside any cache computation.
    */
   private void announce(String name, Entry entry) {
-    Announcements a = entry == null ? null : announced.get(name);
-    if (a != null && entry.version().version() <= a.highest && !a.pending) {
-      return; // the read path: a version already announced and nothing queued, one lookup
+    if (entry == null) {
+      enqueue(name, null);
+      kick(name);
+      return;
+    }
+    Announcements a = entry.announcements; // the read path: no lookup once the entry knows it
+    boolean known = a != null;
+    if (!known) {
+      a = announced.get(name);
+    }
+    if (a != null && entry.version().version() <= a.highest) {
+      if (!known) {
+        entry.announcements = a; // once: the name's queue is never replaced
+      }
+      if (!a.pending) {
+        return; // a version already announced and nothing queued
+      }
     }
     enqueue(name, entry);
     kick(name);
