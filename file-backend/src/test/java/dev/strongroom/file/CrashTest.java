@@ -43,11 +43,14 @@ class CrashTest {
     crashLoop(5, 60);
   }
 
-  /** 60 kills; runs with {@code -Psoak} only (see the README). */
+  /**
+   * Several hundred kills ({@code -Dcrash.kills}, default 300); runs with {@code -Psoak} only (see
+   * the README).
+   */
   @Tag("soak")
   @Test
   void killedWriter_manyKills_everyAcknowledgedWriteSurvives() throws Exception {
-    crashLoop(60, 400);
+    crashLoop(Integer.getInteger("crash.kills", 300), 400);
   }
 
   private void crashLoop(int kills, int maxAcksBeforeKill) throws Exception {
