@@ -38,6 +38,16 @@ public record Checkout(
     Objects.requireNonNull(expires, "expires");
   }
 
+  /** This lease ending at {@code end} instead (a renewal). */
+  public Checkout withExpires(Instant end) {
+    return new Checkout(id, secret, version, issued, ttl, maxTtl, end, revoked);
+  }
+
+  /** This lease checked in (revoked). */
+  public Checkout checkedIn() {
+    return new Checkout(id, secret, version, issued, ttl, maxTtl, expires, true);
+  }
+
   /** The latest end renewals may reach. */
   public Instant maxEnd() {
     return issued.plus(maxTtl);

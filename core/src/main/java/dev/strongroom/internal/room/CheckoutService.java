@@ -177,16 +177,7 @@ public final class CheckoutService implements Checkouts {
     if (end.isAfter(lease.maxEnd())) {
       end = lease.maxEnd();
     }
-    Checkout renewed =
-        new Checkout(
-            lease.id(),
-            lease.secret(),
-            lease.version(),
-            lease.issued(),
-            lease.ttl(),
-            lease.maxTtl(),
-            end,
-            false);
+    Checkout renewed = lease.withExpires(end);
     return audit.change(
         "checkout.renew",
         lease.secret(),
@@ -212,16 +203,7 @@ public final class CheckoutService implements Checkouts {
   /** Marks the lease of {@code stored} checked in, audited as {@code opName}. */
   private Checkout close(Stored stored, String opName) {
     Checkout lease = stored.lease();
-    Checkout revoked =
-        new Checkout(
-            lease.id(),
-            lease.secret(),
-            lease.version(),
-            lease.issued(),
-            lease.ttl(),
-            lease.maxTtl(),
-            lease.expires(),
-            true);
+    Checkout revoked = lease.checkedIn();
     return audit.change(
         opName,
         lease.secret(),
