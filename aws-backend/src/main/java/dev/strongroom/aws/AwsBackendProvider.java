@@ -7,6 +7,10 @@ import dev.strongroom.spi.BackendProvider;
 import dev.strongroom.spi.OpenRequest;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
  * Opens {@code aws:} backends: secrets in AWS Secrets Manager, key-encryption keys in AWS KMS.
@@ -19,8 +23,8 @@ import java.time.Clock;
  * </pre>
  *
  * <ul>
- *   <li>{@code region}: the AWS region; default: the SDK's region chain ({@code AWS_REGION}, {@code
- *       aws.region}, the profile).
+ *   <li>{@code region}: the AWS region; default: {@code AWS_REGION} as the open request sees it,
+ *       else the SDK's region chain ({@code aws.region}, the profile).
  *   <li>{@code endpoint}: an endpoint override for both KMS and Secrets Manager (moto, LocalStack,
  *       a VPC endpoint); default: the region's public endpoints.
  *   <li>{@code kmsKey}: the alias namespace of the room's keys, default {@code alias/strongroom}:
@@ -38,11 +42,14 @@ import java.time.Clock;
  *       region}. See {@link AwsAuth}.
  * </ul>
  *
- * <p>Credentials never come from the URI: the SDK's default provider chain supplies them
- * (environment, system properties, web identity from {@code AWS_ROLE_ARN} / {@code
- * AWS_WEB_IDENTITY_TOKEN_FILE}, profile files, container and instance credentials), or STS as
- * above. Set {@code AWS_EC2_METADATA_DISABLED=true} where instance metadata must not be probed
- * (tests).
+ * <p>Credentials never come from the URI. They come from the {@link OpenRequest}: its {@code
+ * AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and optional {@code AWS_SESSION_TOKEN}, each a
+ * credential supplied from code ({@code OpenRequest.Builder.credential}, asked again for every
+ * signature) or a variable of the request's environment (the process's unless replaced). When the
+ * request has neither key, the SDK's default provider chain supplies them (system properties, web
+ * identity from {@code AWS_ROLE_ARN} / {@code AWS_WEB_IDENTITY_TOKEN_FILE}, profile files,
+ * container and instance credentials), or STS as above. Set {@code AWS_EC2_METADATA_DISABLED=true}
+ * where instance metadata must not be probed (tests).
  *
  * <p>Stateless and thread-safe; each {@link #open} creates its own SDK clients.
  */
@@ -59,7 +66,43 @@ public final class AwsBackendProvider implements BackendProvider {
   @Override
   public Backend open(OpenRequest request) {
     URI uri = request.uri();
-    return AwsBackend.open(AwsConfig.parse(uri), AwsConfig.parseAuth(uri), request.clock());
+    AwsConfig config = AwsConfig.parse(uri);
+    String region = request.environment("AWS_REGION");
+    if (config.regionName().isEmpty() && region != null && !region.isBlank()) {
+      config = config.withRegion(region);
+    }
+    return AwsBackend.open(
+        config, AwsConfig.parseAuth(uri), request.clock(), suppliedCredentials(request));
+  }
+
+  /**
+   * Static credentials from the request's {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}
+   * and optional {@code AWS_SESSION_TOKEN} (supplied credentials or its environment), read again
+   * for each signature so that a supplier can rotate them; null (the SDK's default chain) when the
+   * request has neither key.
+   *
+   * @throws IllegalArgumentException if it has only one of the two keys
+   */
+  static AwsCredentialsProvider suppliedCredentials(OpenRequest request) {
+    boolean id = request.environment("AWS_ACCESS_KEY_ID") != null;
+    boolean secret = request.environment("AWS_SECRET_ACCESS_KEY") != null;
+    if (!id && !secret) {
+      return null;
+    }
+    if (id != secret) {
+      throw new IllegalArgumentException(
+          "expected AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY together, but only "
+              + (id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY")
+              + " is set");
+    }
+    return () -> {
+      String keyId = Objects.requireNonNull(request.environment("AWS_ACCESS_KEY_ID"), "key id");
+      String key = Objects.requireNonNull(request.environment("AWS_SECRET_ACCESS_KEY"), "key");
+      String token = request.environment("AWS_SESSION_TOKEN");
+      return token == null || token.isBlank()
+          ? AwsBasicCredentials.create(keyId, key)
+          : AwsSessionCredentials.create(keyId, key, token);
+    };
   }
 
   /**

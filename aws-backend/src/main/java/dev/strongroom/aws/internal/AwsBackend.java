@@ -7,6 +7,7 @@ import dev.strongroom.spi.SecretStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -36,14 +37,14 @@ public final class AwsBackend implements Backend {
   private final Credentials credentials;
   private final AwsConfig config;
 
-  private AwsBackend(AwsConfig config, AwsAuth auth, Clock clock) {
+  private AwsBackend(AwsConfig config, AwsAuth auth, Clock clock, AwsCredentialsProvider supplied) {
     this.http =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(2))
             .socketTimeout(Duration.ofSeconds(10))
             .build();
     this.config = config;
-    this.credentials = new Credentials(auth, config, http);
+    this.credentials = new Credentials(auth, config, http, supplied);
     this.secretsClient = configure(SecretsManagerClient.builder(), config).build();
     this.kmsClient = configure(KmsClient.builder(), config).build();
     this.secrets =
@@ -59,8 +60,20 @@ public final class AwsBackend implements Backend {
 
   /** Opens a backend that signs with the credentials {@code auth} describes. */
   public static AwsBackend open(AwsConfig config, AwsAuth auth, Clock clock) {
+    return open(config, auth, clock, null);
+  }
+
+  /**
+   * As {@link #open(AwsConfig, AwsAuth, Clock)}, with {@code supplied} (if not null) as the base
+   * credentials instead of the SDK's default chain.
+   */
+  public static AwsBackend open(
+      AwsConfig config, AwsAuth auth, Clock clock, AwsCredentialsProvider supplied) {
     return new AwsBackend(
-        Objects.requireNonNull(config, "config"), Objects.requireNonNull(auth, "auth"), clock);
+        Objects.requireNonNull(config, "config"),
+        Objects.requireNonNull(auth, "auth"),
+        clock,
+        supplied);
   }
 
   /** The retry strategy both clients use. */

@@ -69,6 +69,12 @@ public record AwsConfig(
     }
   }
 
+  /** These settings with {@code regionName} as the region. */
+  public AwsConfig withRegion(String regionName) {
+    return new AwsConfig(
+        regionName, endpoint, kmsKey, secretPrefix, recoveryWindowDays, maxAttempts, timeout);
+  }
+
   /** The region, if the URI names one. */
   public Optional<String> regionName() {
     return Optional.ofNullable(region);

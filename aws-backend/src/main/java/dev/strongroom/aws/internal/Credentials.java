@@ -21,8 +21,9 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Builds the credential provider an {@link AwsBackend} signs with, from an {@link AwsAuth}: the
- * SDK's default chain, or STS web identity and assume-role providers that refresh ahead of expiry
- * (synchronously, on the calling thread). STS uses the backend's endpoint override and region.
+ * credentials the open request supplied (else the SDK's default chain), or STS web identity and
+ * assume-role providers that refresh ahead of expiry (synchronously, on the calling thread). STS
+ * uses the backend's endpoint override and region.
  *
  * <p>Thread-safe; {@link #close} releases the STS clients.
  */
@@ -30,8 +31,9 @@ final class Credentials implements AutoCloseable {
   private final AwsCredentialsProvider provider;
   private final List<SdkAutoCloseable> closeables = new ArrayList<>();
 
-  Credentials(AwsAuth auth, AwsConfig config, SdkHttpClient http) {
-    AwsCredentialsProvider base = DefaultCredentialsProvider.builder().build();
+  Credentials(AwsAuth auth, AwsConfig config, SdkHttpClient http, AwsCredentialsProvider supplied) {
+    AwsCredentialsProvider base =
+        supplied != null ? supplied : DefaultCredentialsProvider.builder().build();
     if (auth.webIdentityRoleArn().isPresent()) {
       String roleArn = auth.webIdentityRoleArn().get();
       Path tokenFile = auth.webIdentityTokenFile().orElseThrow();
