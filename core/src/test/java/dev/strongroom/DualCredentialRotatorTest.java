@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;

@@ -10,7 +10,7 @@ import dev.strongroom.audit.AuditSink;
 import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

@@ -16,7 +16,7 @@ import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.SecretVersion;
 import dev.strongroom.spi.StoredSecret;
 import dev.strongroom.spi.WriteRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;

@@ -10,7 +10,7 @@ import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.WriteRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -15,7 +15,7 @@ import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

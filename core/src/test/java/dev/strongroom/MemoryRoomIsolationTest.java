@@ -2,9 +2,9 @@ package dev.strongroom;
 
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.MutableClock;
-import dev.strongroom.testing.NonClosingBackend;
-import dev.strongroom.testing.RoomIsolationContract;
+import dev.strongroom.testkit.MutableClock;
+import dev.strongroom.testkit.NonClosingBackend;
+import dev.strongroom.testkit.RoomIsolationContract;
 
 /** The room's {@link RoomIsolationContract} on the memory backend: one backend per test. */
 class MemoryRoomIsolationTest extends RoomIsolationContract {

@@ -7,7 +7,7 @@ import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.KeyEncryptionService;
 import dev.strongroom.spi.SecretStore;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import dev.strongroom.audit.AuditSink;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,7 @@ import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.SecretVersion;
 import dev.strongroom.spi.StoredSecret;
 import dev.strongroom.spi.WriteRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

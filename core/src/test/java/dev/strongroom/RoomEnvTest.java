@@ -9,7 +9,7 @@ import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.SecretVersion;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

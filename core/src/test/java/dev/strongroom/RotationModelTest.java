@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -10,7 +10,7 @@ import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;

@@ -14,7 +14,7 @@ import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.KeyInfo;
 import dev.strongroom.spi.SecretMetadata;
 import dev.strongroom.spi.SecretVersion;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,7 +13,7 @@ import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.ReadRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.WriteRequest;
-import dev.strongroom.testing.GatedBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.GatedBackend;
+import dev.strongroom.testkit.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

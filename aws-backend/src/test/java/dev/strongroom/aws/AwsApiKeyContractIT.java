@@ -1,7 +1,7 @@
 package dev.strongroom.aws;
 
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.ApiKeyContract;
+import dev.strongroom.testkit.ApiKeyContract;
 import org.junit.jupiter.api.BeforeEach;
 
 /**

@@ -1,8 +1,8 @@
 package dev.strongroom.aws;
 
-import dev.strongroom.ListenerOrderingPropertiesTest;
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.ListenerOrderingPropertiesTest;
+import dev.strongroom.testkit.MutableClock;
 
 /**
  * Issue 16: core's listener-ordering properties and examples on moto's Secrets Manager, two rooms

@@ -7,7 +7,7 @@ import dev.strongroom.Strongroom;
 import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.internal.envelope.EnvelopeHeader;
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.RetirementContract;
+import dev.strongroom.testkit.RetirementContract;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,8 +77,8 @@ class AwsRetirementContractIT extends RetirementContract {
   @Test
   void rewrapAll_kms_oneReEncryptPerDistinctDataKey() {
     Backend backend = newBackend();
-    dev.strongroom.testing.CountingKeyService counting =
-        new dev.strongroom.testing.CountingKeyService(backend.keys());
+    dev.strongroom.testkit.CountingKeyService counting =
+        new dev.strongroom.testkit.CountingKeyService(backend.keys());
     Backend wrapped =
         new Backend() {
           @Override

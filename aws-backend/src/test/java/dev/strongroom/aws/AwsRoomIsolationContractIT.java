@@ -1,7 +1,7 @@
 package dev.strongroom.aws;
 
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.RoomIsolationContract;
+import dev.strongroom.testkit.RoomIsolationContract;
 
 /**
  * Core's {@link RoomIsolationContract} on moto: Secrets Manager holds the secrets, KMS the keys,

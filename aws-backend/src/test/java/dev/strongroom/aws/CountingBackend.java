@@ -3,7 +3,7 @@ package dev.strongroom.aws;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.KeyEncryptionService;
 import dev.strongroom.spi.SecretStore;
-import dev.strongroom.testing.CountingKeyService;
+import dev.strongroom.testkit.CountingKeyService;
 
 /**
  * A backend whose key service counts the data-key calls (GenerateDataKey, Encrypt, Decrypt,

@@ -8,7 +8,7 @@ import dev.strongroom.Strongroom;
 import dev.strongroom.observe.RoomObserver;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.WriteRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

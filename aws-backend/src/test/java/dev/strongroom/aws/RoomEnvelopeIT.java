@@ -14,7 +14,7 @@ import dev.strongroom.envelope.EnvelopeStats;
 import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.spi.KeyInfo;
-import dev.strongroom.testing.CountingKeyService;
+import dev.strongroom.testkit.CountingKeyService;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -12,7 +12,7 @@ import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.WriteRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import dev.strongroom.SecretValue;
 import dev.strongroom.Strongroom;
 import dev.strongroom.file.FileStores;
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strongroom.Strongroom;
 import dev.strongroom.apikey.Verification.Outcome;
-import dev.strongroom.testing.ApiKeyContractAccess;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.ApiKeyContractAccess;
+import dev.strongroom.testkit.MutableClock;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

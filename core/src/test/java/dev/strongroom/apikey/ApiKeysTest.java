@@ -16,9 +16,9 @@ import dev.strongroom.audit.AuditSink;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.FaultInjectingBackend;
-import dev.strongroom.testing.MutableClock;
-import dev.strongroom.testing.NonClosingBackend;
+import dev.strongroom.testkit.FaultInjectingBackend;
+import dev.strongroom.testkit.MutableClock;
+import dev.strongroom.testkit.NonClosingBackend;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -229,7 +229,7 @@ class ApiKeysTest {
     IssuedKey issued = keys.issue(request());
     char[] wrong = issued.key().copyChars();
     wrong[wrong.length - 8] = wrong[wrong.length - 8] == 'a' ? 'b' : 'a';
-    dev.strongroom.testing.ApiKeyContractAccess.fixChecksum(wrong);
+    dev.strongroom.testkit.ApiKeyContractAccess.fixChecksum(wrong);
 
     for (int i = 0; i < 3; i++) {
       assertEquals(Outcome.INVALID, keys.verify(wrong).outcome());

@@ -10,7 +10,7 @@ import dev.strongroom.audit.AuditEvent.Outcome;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.TamperedException;
-import dev.strongroom.lease.TestClock;
+import dev.strongroom.testkit.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strongroom.env.FileScanner.Finding;
 import dev.strongroom.env.FileScanner.Report;
+import dev.strongroom.testkit.ScanFixture;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -14,7 +14,7 @@ import dev.strongroom.spi.KeyInfo;
 import dev.strongroom.spi.UnwrapRequest;
 import dev.strongroom.spi.WrapRequest;
 import dev.strongroom.spi.WrappedKey;
-import dev.strongroom.testing.StaticKek;
+import dev.strongroom.testkit.StaticKek;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

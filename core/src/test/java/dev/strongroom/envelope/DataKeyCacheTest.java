@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strongroom.internal.envelope.EnvelopeHeader;
 import dev.strongroom.kek.LocalKeyring;
-import dev.strongroom.testing.CountingKeyService;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.CountingKeyService;
+import dev.strongroom.testkit.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.GatedBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.GatedBackend;
+import dev.strongroom.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

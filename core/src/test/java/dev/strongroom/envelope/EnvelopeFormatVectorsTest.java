@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.internal.envelope.DataKeyMaterial;
-import dev.strongroom.testing.StaticKek;
+import dev.strongroom.testkit.StaticKek;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

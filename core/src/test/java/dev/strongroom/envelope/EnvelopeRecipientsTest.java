@@ -8,7 +8,7 @@ import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.internal.envelope.EnvelopeHeader;
 import dev.strongroom.internal.envelope.EnvelopeHeader.Recipient;
 import dev.strongroom.kek.LocalKeyring;
-import dev.strongroom.testing.CountingKeyService;
+import dev.strongroom.testkit.CountingKeyService;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -10,7 +10,7 @@ import dev.strongroom.exception.InvalidCiphertextException;
 import dev.strongroom.internal.crypto.Cobblestone;
 import dev.strongroom.internal.envelope.EnvelopeHeader;
 import dev.strongroom.kek.LocalKeyring;
-import dev.strongroom.testing.CountingKeyService;
+import dev.strongroom.testkit.CountingKeyService;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

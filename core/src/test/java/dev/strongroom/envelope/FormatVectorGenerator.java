@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strongroom.internal.crypto.AesGcm;
 import dev.strongroom.internal.envelope.DataKeyMaterial;
 import dev.strongroom.internal.envelope.EnvelopeHeader;
-import dev.strongroom.testing.StaticKek;
+import dev.strongroom.testkit.StaticKek;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

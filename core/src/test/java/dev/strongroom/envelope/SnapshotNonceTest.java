@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strongroom.internal.crypto.AesGcm;
 import dev.strongroom.internal.envelope.EnvelopeHeader;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

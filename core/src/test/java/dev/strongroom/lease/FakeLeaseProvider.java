@@ -5,6 +5,7 @@ import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.exception.LeaseExpiredException;
 import dev.strongroom.spi.LeaseProvider;
 import dev.strongroom.spi.LeasedSecret;
+import dev.strongroom.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.exception.LeaseExpiredException;
+import dev.strongroom.testkit.FakeScheduler;
+import dev.strongroom.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

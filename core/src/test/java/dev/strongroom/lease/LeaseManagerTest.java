@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strongroom.SecretValue;
 import dev.strongroom.exception.LeaseExpiredException;
 import dev.strongroom.exception.NotFoundException;
+import dev.strongroom.testkit.FakeScheduler;
+import dev.strongroom.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,7 +41,7 @@ class LeaseManagerTest {
   @Test
   void issue_fromSupplier_callsItHoldingNoMonitor() {
     LeaseManager manager = manager(ZERO);
-    dev.strongroom.testing.MonitorProbe probe = new dev.strongroom.testing.MonitorProbe();
+    dev.strongroom.testkit.MonitorProbe probe = new dev.strongroom.testkit.MonitorProbe();
     LeasedCredential credential =
         manager.issue(
             "jit",

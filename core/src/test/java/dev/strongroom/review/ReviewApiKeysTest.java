@@ -11,7 +11,7 @@ import dev.strongroom.audit.AuditSink;
 import dev.strongroom.audit.AuditSinks;
 import dev.strongroom.audit.JsonLinesOptions;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,7 +10,7 @@ import dev.strongroom.audit.AuditSinks;
 import dev.strongroom.audit.JsonLinesOptions;
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.lease.Checkout;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -17,7 +17,7 @@ import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.NotFoundException;
 import dev.strongroom.exception.TamperedException;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

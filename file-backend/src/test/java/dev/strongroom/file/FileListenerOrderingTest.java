@@ -1,8 +1,8 @@
 package dev.strongroom.file;
 
-import dev.strongroom.ListenerOrderingPropertiesTest;
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.ListenerOrderingPropertiesTest;
+import dev.strongroom.testkit.MutableClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

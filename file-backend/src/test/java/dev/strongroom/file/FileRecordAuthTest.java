@@ -14,7 +14,7 @@ import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.WriteRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package dev.strongroom.file;
 
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.RetirementContract;
+import dev.strongroom.testkit.RetirementContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 

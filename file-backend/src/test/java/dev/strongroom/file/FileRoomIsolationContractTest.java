@@ -1,8 +1,8 @@
 package dev.strongroom.file;
 
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.MutableClock;
-import dev.strongroom.testing.RoomIsolationContract;
+import dev.strongroom.testkit.MutableClock;
+import dev.strongroom.testkit.RoomIsolationContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 

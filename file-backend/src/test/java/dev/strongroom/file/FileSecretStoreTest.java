@@ -26,7 +26,7 @@ import dev.strongroom.spi.SecretStore;
 import dev.strongroom.spi.SecretVersion;
 import dev.strongroom.spi.StoredSecret;
 import dev.strongroom.spi.WriteRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

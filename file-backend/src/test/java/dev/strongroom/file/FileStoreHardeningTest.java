@@ -21,7 +21,7 @@ import dev.strongroom.file.internal.KdfParams;
 import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.WriteRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
 import java.io.StringWriter;

@@ -3,6 +3,7 @@ package dev.strongroom.testing;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.strongroom.kek.LocalKeyring;
+import dev.strongroom.testkit.StaticKek;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 

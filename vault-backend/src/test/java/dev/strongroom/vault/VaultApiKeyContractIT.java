@@ -1,7 +1,7 @@
 package dev.strongroom.vault;
 
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.ApiKeyContract;
+import dev.strongroom.testkit.ApiKeyContract;
 
 /**
  * Core's {@link ApiKeyContract} on the real OpenBao dev server (KV v2 for the key records, Transit

@@ -14,7 +14,7 @@ import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.WriteRequest;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import dev.strongroom.vault.internal.VaultBackend;
 import dev.strongroom.vault.internal.VaultHttp;
 import java.net.URI;

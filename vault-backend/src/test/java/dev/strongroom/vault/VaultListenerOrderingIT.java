@@ -1,8 +1,8 @@
 package dev.strongroom.vault;
 
-import dev.strongroom.ListenerOrderingPropertiesTest;
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.ListenerOrderingPropertiesTest;
+import dev.strongroom.testkit.MutableClock;
 
 /**
  * Issue 16: core's listener-ordering properties and examples on the real OpenBao dev server (KV

@@ -7,7 +7,7 @@ import dev.strongroom.Strongroom;
 import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.internal.envelope.EnvelopeHeader;
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.RetirementContract;
+import dev.strongroom.testkit.RetirementContract;
 import dev.strongroom.vault.internal.VaultBackend;
 import dev.strongroom.vault.internal.VaultHttp;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.strongroom.vault;
 
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.RoomIsolationContract;
+import dev.strongroom.testkit.RoomIsolationContract;
 
 /**
  * Core's {@link RoomIsolationContract} on the real OpenBao dev server: KV v2 holds the secrets

@@ -1,8 +1,8 @@
 package dev.strongroom.internal.memory;
 
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.ApiKeyContract;
-import dev.strongroom.testing.NonClosingBackend;
+import dev.strongroom.testkit.ApiKeyContract;
+import dev.strongroom.testkit.NonClosingBackend;
 
 /** The API key contract on the in-memory backend: one backend per test, shared by its rooms. */
 class MemoryApiKeyContractTest extends ApiKeyContract {

@@ -1,8 +1,8 @@
 package dev.strongroom.internal.memory;
 
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.NonClosingBackend;
-import dev.strongroom.testing.RetirementContract;
+import dev.strongroom.testkit.NonClosingBackend;
+import dev.strongroom.testkit.RetirementContract;
 
 /** Key retirement on the in-memory backend: one backend per test, shared by its rooms. */
 class MemoryRetirementContractTest extends RetirementContract {

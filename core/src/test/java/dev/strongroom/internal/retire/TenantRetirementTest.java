@@ -6,7 +6,7 @@ import dev.strongroom.SecretRef;
 import dev.strongroom.SecretValue;
 import dev.strongroom.Strongroom;
 import dev.strongroom.internal.memory.MemoryBackend;
-import dev.strongroom.testing.MutableClock;
+import dev.strongroom.testkit.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.strongroom.lease.TestClock;
+import dev.strongroom.testkit.TestClock;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

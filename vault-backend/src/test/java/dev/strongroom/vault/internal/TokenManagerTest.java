@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strongroom.SecretValue;
 import dev.strongroom.exception.AccessDeniedException;
-import dev.strongroom.lease.FakeScheduler;
-import dev.strongroom.lease.TestClock;
+import dev.strongroom.testkit.FakeScheduler;
+import dev.strongroom.testkit.TestClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

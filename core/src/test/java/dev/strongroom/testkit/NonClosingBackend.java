@@ -1,4 +1,4 @@
-package dev.strongroom.testing;
+package dev.strongroom.testkit;
 
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.KeyEncryptionService;

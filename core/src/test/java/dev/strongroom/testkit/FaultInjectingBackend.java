@@ -1,13 +1,16 @@
-package dev.strongroom.testing;
+package dev.strongroom.testkit;
 
 import dev.strongroom.SecretValue;
 import dev.strongroom.Stage;
+import dev.strongroom.exception.BackendUnavailableException;
+import dev.strongroom.lease.Lease;
 import dev.strongroom.spi.Backend;
 import dev.strongroom.spi.DestroyRequest;
 import dev.strongroom.spi.GeneratedKey;
 import dev.strongroom.spi.KeyEncryptionService;
 import dev.strongroom.spi.KeyInfo;
 import dev.strongroom.spi.LeaseProvider;
+import dev.strongroom.spi.LeasedSecret;
 import dev.strongroom.spi.MoveStageRequest;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretMetadata;
@@ -17,78 +20,52 @@ import dev.strongroom.spi.StoredSecret;
 import dev.strongroom.spi.UnwrapRequest;
 import dev.strongroom.spi.WrapRequest;
 import dev.strongroom.spi.WrappedKey;
+import dev.strongroom.spi.WriteRequest;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A slow backend driven by a latch, not by sleeps: every secret read and KEK call waits at a gate
- * until the test opens it, counts itself per name, and records any monitor its thread holds ({@link
- * MonitorProbe}). Delegates to another backend. Thread-safe.
+ * Wraps a backend so that tests can make every call fail with {@link BackendUnavailableException}
+ * on demand, and count the calls that reached the store. Thread-safe.
  */
-public final class GatedBackend implements Backend {
-  private static final long GATE_TIMEOUT_SECONDS = 120;
-
+public final class FaultInjectingBackend implements Backend {
   private final Backend delegate;
-  private final CountDownLatch gate = new CountDownLatch(1);
-  private final CountDownLatch firstCall = new CountDownLatch(1);
-  private final Map<String, AtomicLong> reads = new ConcurrentHashMap<>();
-  private final AtomicLong kekCalls = new AtomicLong();
-  private final MonitorProbe monitors = new MonitorProbe();
+  private final AtomicBoolean failing = new AtomicBoolean();
+  private final AtomicLong storeCalls = new AtomicLong();
   private final SecretStore secrets = new Store();
   private final KeyEncryptionService keys = new Keys();
 
-  private GatedBackend(Backend delegate) {
+  private FaultInjectingBackend(Backend delegate) {
     this.delegate = delegate;
   }
 
-  /** Wraps {@code delegate} with the gate closed. */
-  public static GatedBackend closed(Backend delegate) {
-    return new GatedBackend(delegate);
+  /** Wraps {@code delegate}; calls pass through until {@link #failing(boolean)} says otherwise. */
+  public static FaultInjectingBackend wrap(Backend delegate) {
+    return new FaultInjectingBackend(delegate);
   }
 
-  /** Opens the gate for every waiting and later call. */
-  public void open() {
-    gate.countDown();
+  /** Makes every following call fail ({@code true}) or pass through ({@code false}). */
+  public void failing(boolean fail) {
+    failing.set(fail);
   }
 
-  /** Waits until some call reached the gate. */
-  public boolean awaitFirstCall(long timeout, TimeUnit unit) throws InterruptedException {
-    return firstCall.await(timeout, unit);
+  /** How many secret-store calls were made, failed or not. */
+  public long storeCalls() {
+    return storeCalls.get();
   }
 
-  /** Secret reads so far, by name. */
-  public Map<String, Long> reads() {
-    Map<String, Long> out = new java.util.TreeMap<>();
-    reads.forEach((k, v) -> out.put(k, v.get()));
-    return out;
-  }
-
-  /** KEK calls (wrap, unwrap, generate, rewrap) so far. */
-  public long kekCalls() {
-    return kekCalls.get();
-  }
-
-  /** Monitors held by platform threads inside backend calls. */
-  public List<String> monitorsHeld() {
-    return monitors.held();
-  }
-
-  private void pass(String where) {
-    monitors.check(where);
-    firstCall.countDown();
-    try {
-      if (!gate.await(GATE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the test never opened the gate");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted at the gate", e);
+  private void check() {
+    if (failing.get()) {
+      throw new BackendUnavailableException("injected fault: backend unavailable");
     }
+  }
+
+  private void checkStore() {
+    storeCalls.incrementAndGet();
+    check();
   }
 
   @Override
@@ -101,14 +78,41 @@ public final class GatedBackend implements Backend {
     return keys;
   }
 
+  /** The delegate's lease provider, if any, failing like every other call. */
   @Override
   public Optional<LeaseProvider> leases() {
-    return delegate.leases();
+    return delegate.leases().map(Leases::new);
   }
 
   @Override
   public void close() {
     delegate.close();
+  }
+
+  private final class Leases implements LeaseProvider {
+    private final LeaseProvider d;
+
+    Leases(LeaseProvider d) {
+      this.d = d;
+    }
+
+    @Override
+    public LeasedSecret acquire(String path) {
+      check();
+      return d.acquire(path);
+    }
+
+    @Override
+    public Lease renew(String leaseId, Duration increment) {
+      check();
+      return d.renew(leaseId, increment);
+    }
+
+    @Override
+    public void revoke(String leaseId) {
+      check();
+      d.revoke(leaseId);
+    }
   }
 
   private final class Store implements SecretStore {
@@ -118,23 +122,25 @@ public final class GatedBackend implements Backend {
 
     @Override
     public Optional<StoredSecret> read(ReadRequest request) {
-      reads.computeIfAbsent(request.name(), k -> new AtomicLong()).incrementAndGet();
-      pass("read " + request.name());
+      checkStore();
       return d().read(request);
     }
 
     @Override
-    public SecretVersion write(dev.strongroom.spi.WriteRequest request) {
+    public SecretVersion write(WriteRequest request) {
+      checkStore();
       return d().write(request);
     }
 
     @Override
     public List<String> list(String prefix) {
+      checkStore();
       return d().list(prefix);
     }
 
     @Override
     public SecretMetadata metadata(String name) {
+      checkStore();
       return d().metadata(name);
     }
 
@@ -144,16 +150,19 @@ public final class GatedBackend implements Backend {
       Stage stage = request.stage();
       long version = request.version();
       long expectedCurrent = request.expectedCurrent();
+      checkStore();
       return d().moveStage(request);
     }
 
     @Override
     public void delete(String name) {
+      checkStore();
       d().delete(name);
     }
 
     @Override
     public void undelete(String name) {
+      checkStore();
       d().undelete(name);
     }
 
@@ -161,6 +170,7 @@ public final class GatedBackend implements Backend {
     public void destroy(DestroyRequest request) {
       String name = request.name();
       List<Long> versions = request.versions();
+      checkStore();
       d().destroy(request);
     }
   }
@@ -170,11 +180,6 @@ public final class GatedBackend implements Backend {
       return delegate.keys();
     }
 
-    private void call(String what) {
-      kekCalls.incrementAndGet();
-      pass(what);
-    }
-
     @Override
     public String keyRef(String keyName) {
       return d().keyRef(keyName);
@@ -182,55 +187,61 @@ public final class GatedBackend implements Backend {
 
     @Override
     public WrappedKey wrap(WrapRequest request) {
-      call("wrap");
+      check();
       return d().wrap(request);
     }
 
     @Override
     public SecretValue unwrap(UnwrapRequest request) {
-      call("unwrap");
+      check();
       return d().unwrap(request);
     }
 
     @Override
     public WrappedKey rewrap(UnwrapRequest request) {
-      call("rewrap");
+      check();
       return d().rewrap(request);
     }
 
     @Override
     public GeneratedKey generate(WrapRequest.Generate request) {
-      call("generate");
+      check();
       return d().generate(request);
     }
 
     @Override
     public KeyInfo createKey(String keyName) {
+      check();
       return d().createKey(keyName);
     }
 
     @Override
     public KeyInfo rotate(String keyName) {
+      check();
       return d().rotate(keyName);
     }
 
     @Override
     public java.util.List<String> keyNames() {
+      check();
       return d().keyNames();
     }
 
     @Override
     public KeyInfo describe(String keyName) {
+      check();
       return d().describe(keyName);
     }
 
     @Override
     public KeyInfo setMinDecryptionVersion(String keyName, int version) {
+      check();
       return d().setMinDecryptionVersion(keyName, version);
     }
 
     @Override
     public void destroyKey(String keyName) {
+      check();
       d().destroyKey(keyName);
     }
   }

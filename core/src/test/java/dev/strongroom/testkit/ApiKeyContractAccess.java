@@ -1,4 +1,4 @@
-package dev.strongroom.testing;
+package dev.strongroom.testkit;
 
 /** Test helpers around API keys for tests in other packages. Stateless. */
 public final class ApiKeyContractAccess {

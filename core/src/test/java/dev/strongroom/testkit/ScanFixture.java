@@ -1,4 +1,4 @@
-package dev.strongroom.env;
+package dev.strongroom.testkit;
 
 import dev.strongroom.Strongroom;
 import dev.strongroom.apikey.IssueRequest;
@@ -12,8 +12,8 @@ import java.util.TreeSet;
 
 /**
  * A tree of files with one planted secret of each kind and the decoys a scan must not report (for
- * the core and CLI tests of {@link FileScanner}). Every planted value holds {@link #CANARY}. The
- * tests use a 4 KiB size limit. Not thread-safe.
+ * the core and CLI tests of {@link dev.strongroom.env.FileScanner}). Every planted value holds
+ * {@link #CANARY}. The tests use a 4 KiB size limit. Not thread-safe.
  */
 public final class ScanFixture {
   private ScanFixture() {}

@@ -1,4 +1,4 @@
-package dev.strongroom.testing;
+package dev.strongroom.testkit;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.strongroom.testing;
+package dev.strongroom.testkit;
 
 import dev.strongroom.SecretValue;
 import dev.strongroom.spi.GeneratedKey;

@@ -1,12 +1,12 @@
-package dev.strongroom;
+package dev.strongroom.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strongroom.SecretValue;
+import dev.strongroom.Strongroom;
 import dev.strongroom.internal.memory.MemoryBackend;
 import dev.strongroom.spi.Backend;
-import dev.strongroom.testing.MutableClock;
-import dev.strongroom.testing.NonClosingBackend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.strongroom.testing;
+package dev.strongroom.testkit;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;

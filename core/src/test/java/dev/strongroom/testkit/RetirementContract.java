@@ -1,4 +1,4 @@
-package dev.strongroom.testing;
+package dev.strongroom.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

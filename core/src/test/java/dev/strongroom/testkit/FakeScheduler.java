@@ -1,4 +1,4 @@
-package dev.strongroom.lease;
+package dev.strongroom.testkit;
 
 import java.time.Duration;
 import java.time.Instant;

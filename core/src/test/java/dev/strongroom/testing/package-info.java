@@ -1,9 +1,0 @@
-/**
- * Core's own test support, reused by other modules through core's test-jar: a test clock ({@link
- * dev.strongroom.testing.MutableClock}; strongroom-testing has the public twin {@code TestClock},
- * since core's tests cannot depend on a module built after core), counting and deterministic key
- * services, gated and fault-injecting backend wrappers, and the room-level contracts (isolation,
- * retirement, API keys). The backend contract suites ({@code SecretStoreContract}, {@code
- * KeyEncryptionServiceContract}) moved to the strongroom-testing artifact.
- */
-package dev.strongroom.testing;
