@@ -116,6 +116,67 @@ class ConsumerIT {
     assertTrue(run.output.contains("core unnamed module"), run.output);
   }
 
+  /**
+   * The README's strongroom-testing snippet (kept verbatim in src/it/testing, checked below) builds
+   * and runs against the testing artifact, on the module path (naming only {@code
+   * dev.strongroom.testing}) and on the class path.
+   */
+  @ParameterizedTest
+  @MethodSource("jdks")
+  void testingArtifact_readmeSnippet_runsOnBothPaths(String jdk) throws Exception {
+    Path dir = fresh(jdk, "testing");
+    Path modular = dir.resolve("module");
+    List<String> javac = new ArrayList<>(List.of(tool(jdk, "javac"), "-Xlint:all", "-Werror"));
+    javac.addAll(List.of("--module-path", appPath(), "-d", modular.toString()));
+    javac.addAll(sources("testing"));
+    assertEquals(0, run(javac, Map.of()).exit, "javac on the module path");
+    Result onModules =
+        run(
+            List.of(
+                tool(jdk, "java"),
+                "--module-path",
+                modular + File.pathSeparator + appPath(),
+                "-m",
+                "consumer.testing/testing.Main"),
+            Map.of());
+    assertEquals(0, onModules.exit, onModules.output);
+    assertTrue(
+        onModules.output.contains("ok testing snippet; testing module dev.strongroom.testing"),
+        onModules.output);
+
+    Path flat = dir.resolve("classpath");
+    javac = new ArrayList<>(List.of(tool(jdk, "javac"), "-Xlint:all", "-Werror"));
+    javac.addAll(List.of("-cp", appPath(), "-d", flat.toString()));
+    javac.addAll(sources("testing").stream().filter(f -> !f.endsWith("module-info.java")).toList());
+    assertEquals(0, run(javac, Map.of()).exit, "javac on the class path");
+    Result onClassPath =
+        run(
+            List.of(
+                tool(jdk, "java"), "-cp", flat + File.pathSeparator + appPath(), "testing.Main"),
+            Map.of());
+    assertEquals(0, onClassPath.exit, onClassPath.output);
+    assertTrue(
+        onClassPath.output.contains("ok testing snippet; testing unnamed module"),
+        onClassPath.output);
+  }
+
+  @org.junit.jupiter.api.Test
+  void testingSnippet_isTheReadmes_verbatim() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"));
+    String main = Files.readString(SOURCES.resolve("testing/testing/Main.java"));
+    String begin = "    // --- README testing: begin ---\n";
+    String end = "    // --- README testing: end ---\n";
+    String body = main.substring(main.indexOf(begin) + begin.length(), main.indexOf(end));
+    String unindented =
+        body.lines()
+            .map(l -> l.length() >= 4 ? l.substring(4) : l.strip())
+            .collect(Collectors.joining("\n", "", "\n"));
+    assertTrue(unindented.length() > 500, unindented);
+    assertTrue(
+        readme.contains("```java\n" + unindented + "```"),
+        "README's testing snippet differs from src/it/testing/testing/Main.java");
+  }
+
   @ParameterizedTest
   @MethodSource("jdks")
   void internalPackage_doesNotCompileOnTheModulePath(String jdk) throws Exception {
@@ -203,6 +264,12 @@ class ConsumerIT {
             "dev.strongroom.hikari\nexports dev.strongroom.hikari\n"
                 + "requires dev.strongroom.core transitive\nrequires com.zaxxer.hikari transitive\n"
                 + "requires org.postgresql.jdbc static"),
+        args(
+            "testing",
+            "strongroom-testing",
+            "dev.strongroom.testing\nexports dev.strongroom.testing\n"
+                + "requires dev.strongroom.core transitive\n"
+                + "requires org.junit.jupiter.api transitive"),
         args(
             "spring-boot",
             "strongroom-spring-boot",
