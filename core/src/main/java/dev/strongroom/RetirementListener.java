@@ -3,8 +3,8 @@ package dev.strongroom;
 /**
  * Progress of a key retirement ({@link Keys#retire}). Each item is a secret whose stored values
  * were checked (and rewrapped where sealed under a version being retired) or the API-key pepper.
- * Called after each item; an exception thrown here stops the job, and the checkpoint lets the next
- * run resume.
+ * Called after each item, or once with {@code total} 0 when there is nothing to check; an exception
+ * thrown here stops the job, and the checkpoint lets the next run resume.
  *
  * <p>Called on the job's thread; need not be thread-safe.
  */

@@ -147,6 +147,7 @@ class CliEveryStoreIT {
     ok("", store, "key", "rotate", kek);
     Result retired = ok("", store, "key", "retire", kek);
     assertTrue(retired.out().contains("minDecryption=2"), retired.out());
+    assertTrue(retired.err().contains("retire " + kek + ": 0/0 items"), retired.err());
 
     // the access review reads the same verified log on every store
     ok(CANARY + "-u", store, "put", ns + "/never-read");

@@ -120,6 +120,9 @@ public final class Retirement {
       writeCheckpoint(checkpoint, kek, version, item.key());
       listener.progress(done, items.size(), where(item, sealed), rewrapped);
     }
+    if (items.isEmpty()) {
+      listener.progress(0, 0, "nothing the room sealed", 0);
+    }
     Map<String, List<String>> remaining = new LinkedHashMap<>();
     long count = 0;
     for (Item item : items(kek, sealed)) {
