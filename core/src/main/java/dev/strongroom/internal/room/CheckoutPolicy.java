@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The set is loaded by the room's first secret operation (one backend read; a read fails closed
  * if it cannot be loaded) and then refreshed in the background every {@code refreshAfter} of the
- * room, charged to the room's request budget; a change made through this room is seen at once, a
- * change made by another process within one {@code refreshAfter}. A failed refresh keeps the set it
- * had; a record that does not open makes every read of the room fail closed until it is repaired.
+ * room but at most once a minute (like the KEK check), charged to the room's request budget; a
+ * change made through this room is seen at once, a change made by another process within the larger
+ * of {@code refreshAfter} and a minute. A failed refresh keeps the set it had; a record that does
+ * not open makes every read of the room fail closed until it is repaired.
  *
  * <p>Thread-safe. Not for public use.
  */
@@ -151,7 +152,8 @@ public final class CheckoutPolicy {
       s = new Snapshot(Set.of(), 0);
     }
     install(s);
-    long millis = Math.max(1000, core.settings().refreshAfter().toMillis());
+    long millis =
+        Math.max(core.settings().refreshAfter().toMillis(), RoomCore.DEFAULT_KEY_CHECK.toMillis());
     core.scheduler().scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
     return s;
   }
