@@ -44,13 +44,16 @@ class CrashTest {
   }
 
   /**
-   * Several hundred kills ({@code -Dcrash.kills}, default 300); runs with {@code -Psoak} only (see
-   * the README).
+   * Several hundred kills ({@code -Dcrash.kills}, default 300), each after a random number of
+   * acknowledged writes up to {@code -Dcrash.maxAcks} (default 400); runs with {@code -Psoak} only
+   * (see the README). Every acknowledged write is read back after every kill, so the run time grows
+   * with the square of the writes: a smaller {@code crash.maxAcks} keeps several hundred kills
+   * short.
    */
   @Tag("soak")
   @Test
   void killedWriter_manyKills_everyAcknowledgedWriteSurvives() throws Exception {
-    crashLoop(Integer.getInteger("crash.kills", 300), 400);
+    crashLoop(Integer.getInteger("crash.kills", 300), Integer.getInteger("crash.maxAcks", 400));
   }
 
   private void crashLoop(int kills, int maxAcksBeforeKill) throws Exception {
