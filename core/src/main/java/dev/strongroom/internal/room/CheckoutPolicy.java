@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class CheckoutPolicy {
   private final RoomCore core;
   private volatile Snapshot snapshot;
   private volatile TamperedException broken;
+  private final ReentrantLock lock = new ReentrantLock();
 
   private record Snapshot(Set<String> names, long storeVersion) {}
 
@@ -107,7 +109,16 @@ public final class CheckoutPolicy {
    * Adds or removes {@code fullName}, with a check-and-set write of the record (a concurrent change
    * by another process is re-read and retried once).
    */
-  public synchronized void set(String fullName, boolean required) {
+  public void set(String fullName, boolean required) {
+    lock.lock();
+    try {
+      setLocked(fullName, required);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void setLocked(String fullName, boolean required) {
     for (int attempt = 0; ; attempt++) {
       Snapshot current = read();
       TreeSet<String> names = new TreeSet<>(current.names);
@@ -132,30 +143,41 @@ public final class CheckoutPolicy {
    * Seals the record again under the {@code default} KEK's primary version, as its next store
    * version (key retirement).
    */
-  public synchronized void reseal() {
-    Snapshot current = read();
-    if (current.storeVersion > 0) {
-      install(new Snapshot(current.names, write(current.names, current.storeVersion)));
+  public void reseal() {
+    lock.lock();
+    try {
+      Snapshot current = read();
+      if (current.storeVersion > 0) {
+        install(new Snapshot(current.names, write(current.names, current.storeVersion)));
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
   @SuppressWarnings("FutureReturnValueIgnored") // a periodic task ends with the room's scheduler
-  private synchronized Snapshot load() {
-    Snapshot s = snapshot;
-    if (s != null) {
-      return s;
-    }
+  private Snapshot load() {
+    lock.lock(); // not a monitor: a virtual thread waiting here while one reads does not pin
     try {
-      s = read();
-    } catch (TamperedException e) {
-      broken = e;
-      s = new Snapshot(Set.of(), 0);
+      Snapshot s = snapshot;
+      if (s != null) {
+        return s;
+      }
+      try {
+        s = read();
+      } catch (TamperedException e) {
+        broken = e;
+        s = new Snapshot(Set.of(), 0);
+      }
+      install(s);
+      long millis =
+          Math.max(
+              core.settings().refreshAfter().toMillis(), RoomCore.DEFAULT_KEY_CHECK.toMillis());
+      core.scheduler().scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+      return s;
+    } finally {
+      lock.unlock();
     }
-    install(s);
-    long millis =
-        Math.max(core.settings().refreshAfter().toMillis(), RoomCore.DEFAULT_KEY_CHECK.toMillis());
-    core.scheduler().scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
-    return s;
   }
 
   private void refresh() {

@@ -34,6 +34,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,7 @@ public final class CheckoutService implements Checkouts {
   private final CheckoutPolicy policy;
   private final Map<String, SecretRotator> rotators = new ConcurrentHashMap<>();
   private final AtomicBoolean sweeping = new AtomicBoolean();
+  private final ReentrantLock sweepLock = new ReentrantLock();
 
   private CheckoutService(RoomCore core) {
     this.core = core;
@@ -276,7 +278,16 @@ public final class CheckoutService implements Checkouts {
   }
 
   @Override
-  public synchronized List<Checkout> sweep() {
+  public List<Checkout> sweep() {
+    sweepLock.lock(); // not a monitor: the sweep reads and writes the backend
+    try {
+      return sweepLocked();
+    } finally {
+      sweepLock.unlock();
+    }
+  }
+
+  private List<Checkout> sweepLocked() {
     if (rotators.isEmpty()) {
       return List.of();
     }
