@@ -159,9 +159,10 @@ final class CryptoCommands {
 
     /**
      * Rewraps every ciphertext under {@link #dir} in place: small files in batches through {@link
-     * dev.strongroom.Strongroom#rewrapAll} (one batched KEK request per batch on Vault Transit, one
-     * per data key on KMS), large files and those the batch could not rewrap (another KEK) one by
-     * one, streaming. Each file is replaced atomically; a failure leaves it as it was.
+     * dev.strongroom.Strongroom#rewrapAll} under the key {@code default} (one batched KEK request
+     * per batch on Vault Transit, one per data key on KMS); large files, those the batch could not
+     * rewrap (another KEK), and every file of a store without {@code default}, one by one,
+     * streaming. Each file is replaced atomically; a failure leaves it as it was.
      */
     private int bulk(RoomContext room, Envelope envelope) throws IOException {
       if (!Files.isDirectory(dir)) {
@@ -171,6 +172,9 @@ final class CryptoCommands {
       try (Stream<Path> walk = Files.walk(dir)) {
         files = walk.filter(Files::isRegularFile).sorted().toList();
       }
+      // batches go through the room's rewrapAll, which uses the key "default"; without it, each
+      // file streams under whichever of the store's keys opens it
+      boolean batching = room.keyNames().contains("default");
       Progress progress = Progress.onStderr("rewrap");
       try {
         List<Path> batch = new ArrayList<>();
@@ -183,7 +187,7 @@ final class CryptoCommands {
             continue;
           }
           long size = Files.size(file);
-          if (size > BATCH_FILE_LIMIT) {
+          if (!batching || size > BATCH_FILE_LIMIT) {
             one(envelope, file, progress);
             progress.update(done, files.size(), "files");
             continue;
