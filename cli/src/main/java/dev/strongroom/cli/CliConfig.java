@@ -12,9 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -143,19 +141,9 @@ final class CliConfig {
   /** A rotator that runs the operator's commands; never logs or echoes the value. */
   private record CommandRotator(String name, String command, String verifyCommand)
       implements SecretRotator {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     @Override
     public SecretValue generate(SecretValue current) {
-      byte[] raw = new byte[32];
-      RANDOM.nextBytes(raw);
-      byte[] text = Base64.getUrlEncoder().withoutPadding().encode(raw);
-      try {
-        return SecretValue.of(text);
-      } finally {
-        Arrays.fill(raw, (byte) 0);
-        Arrays.fill(text, (byte) 0);
-      }
+      return SecretCommands.Rotate.randomValue(); // the same values as `strongroom rotate`
     }
 
     @Override

@@ -281,7 +281,8 @@ final class SecretCommands {
       return Main.OK;
     }
 
-    private static SecretValue randomValue() {
+    /** A new random value: 32 bytes from SecureRandom, base64url without padding. */
+    static SecretValue randomValue() {
       byte[] bytes = new byte[32];
       RANDOM.nextBytes(bytes);
       char[] text = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).toCharArray();

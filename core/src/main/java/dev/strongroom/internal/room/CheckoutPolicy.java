@@ -1,15 +1,10 @@
 package dev.strongroom.internal.room;
 
-import dev.strongroom.SecretValue;
-import dev.strongroom.Stage;
 import dev.strongroom.exception.BackendUnavailableException;
 import dev.strongroom.exception.ConflictException;
 import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.exception.TamperedException;
 import dev.strongroom.internal.envelope.ReservedContexts;
-import dev.strongroom.spi.ReadRequest;
-import dev.strongroom.spi.StoredSecret;
-import dev.strongroom.spi.WriteRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -42,6 +37,7 @@ public final class CheckoutPolicy {
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckoutPolicy.class);
   private static final String FORMAT = "strongroom-checkout-only-v1";
+  private static final String WHAT = "check-out policy record " + RECORD;
 
   private final RoomCore core;
   private volatile Snapshot snapshot;
@@ -204,54 +200,31 @@ public final class CheckoutPolicy {
   }
 
   private Snapshot read() {
-    Optional<StoredSecret> stored = core.store().read(ReadRequest.current(RECORD));
-    if (stored.isEmpty()) {
+    Optional<VersionBoundRecords.Opened> opened =
+        VersionBoundRecords.read(core, RECORD, CheckoutPolicy::context, WHAT);
+    if (opened.isEmpty()) {
       return new Snapshot(Set.of(), 0);
     }
-    long version = stored.get().version().version();
-    byte[] plain;
-    try (SecretValue sealed = stored.get().value()) {
-      plain = core.defaultEnvelope().decrypt(sealed.copyBytes(), context(version));
-    } catch (BackendUnavailableException e) {
-      throw e;
-    } catch (StrongroomException | IllegalArgumentException e) {
-      throw new TamperedException(
-          "check-out policy record " + RECORD + " (v" + version + ") does not open", e);
-    }
+    byte[] plain = opened.get().plain();
     try {
       String[] lines = new String(plain, StandardCharsets.UTF_8).split("\n", -1);
       if (!lines[0].equals(FORMAT)) {
-        throw new TamperedException("check-out policy record " + RECORD + " is not " + FORMAT);
+        throw new TamperedException(WHAT + " is not " + FORMAT);
       }
       TreeSet<String> names = new TreeSet<>(Arrays.asList(lines).subList(1, lines.length));
       names.remove("");
-      return new Snapshot(Set.copyOf(names), version);
+      return new Snapshot(Set.copyOf(names), opened.get().storeVersion());
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
   }
 
   private long write(Set<String> names, long expectedVersion) {
-    long next = expectedVersion + 1;
     byte[] plain =
         (FORMAT + "\n" + String.join("\n", new TreeSet<>(names))).getBytes(StandardCharsets.UTF_8);
     try {
-      byte[] sealed = core.defaultEnvelope().encrypt(plain, context(next));
-      long written =
-          core.store()
-              .write(
-                  new WriteRequest(RECORD, SecretValue.of(sealed), Stage.CURRENT, expectedVersion))
-              .version();
-      if (written != next) {
-        throw new IllegalStateException(
-            "expected the backend to store "
-                + RECORD
-                + " as v"
-                + next
-                + " but it stored v"
-                + written);
-      }
-      return written;
+      return VersionBoundRecords.write(
+          core, RECORD, plain, expectedVersion, CheckoutPolicy::context, WHAT);
     } finally {
       Arrays.fill(plain, (byte) 0);
     }

@@ -9,7 +9,6 @@ import dev.strongroom.envelope.EncryptionContext;
 import dev.strongroom.exception.AccessDeniedException;
 import dev.strongroom.exception.LeaseExpiredException;
 import dev.strongroom.exception.NotFoundException;
-import dev.strongroom.exception.StrongroomException;
 import dev.strongroom.exception.TamperedException;
 import dev.strongroom.internal.envelope.ReservedContexts;
 import dev.strongroom.lease.Checkout;
@@ -17,7 +16,6 @@ import dev.strongroom.lease.Checkouts;
 import dev.strongroom.spi.ReadRequest;
 import dev.strongroom.spi.SecretVersion;
 import dev.strongroom.spi.StoredSecret;
-import dev.strongroom.spi.WriteRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -345,52 +343,27 @@ public final class CheckoutService implements Checkouts {
   }
 
   private Optional<Stored> read0(String id) {
-    Optional<StoredSecret> stored = core.store().read(ReadRequest.current(PREFIX + id));
-    if (stored.isEmpty()) {
-      return Optional.empty();
-    }
-    long storeVersion = stored.get().version().version();
-    byte[] plain;
-    try (SecretValue sealed = stored.get().value()) {
-      plain = core.defaultEnvelope().decrypt(sealed.copyBytes(), context(id, storeVersion));
-    } catch (StrongroomException | IllegalArgumentException e) {
-      if (e instanceof dev.strongroom.exception.BackendUnavailableException) {
-        throw e;
-      }
-      throw new TamperedException(
-          "lease record "
-              + id
-              + " (v"
-              + storeVersion
-              + ") does not open: edited, swapped or replayed",
-          e);
-    }
-    try {
-      return Optional.of(
-          new Stored(decode(id, new String(plain, StandardCharsets.UTF_8)), storeVersion));
-    } finally {
-      Arrays.fill(plain, (byte) 0);
-    }
+    return VersionBoundRecords.read(core, PREFIX + id, v -> context(id, v), "lease record " + id)
+        .map(
+            opened -> {
+              try {
+                return new Stored(
+                    decode(id, new String(opened.plain(), StandardCharsets.UTF_8)),
+                    opened.storeVersion());
+              } finally {
+                Arrays.fill(opened.plain(), (byte) 0);
+              }
+            });
   }
 
   private void store(Checkout lease, long expectedVersion) {
-    long next = expectedVersion + 1;
-    byte[] plain = encode(lease).getBytes(StandardCharsets.UTF_8);
-    byte[] sealed = core.defaultEnvelope().encrypt(plain, context(lease.id(), next));
-    SecretVersion written =
-        core.store()
-            .write(
-                new WriteRequest(
-                    PREFIX + lease.id(), SecretValue.of(sealed), Stage.CURRENT, expectedVersion));
-    if (written.version() != next) {
-      throw new IllegalStateException(
-          "expected the backend to store lease record "
-              + lease.id()
-              + " as version "
-              + next
-              + " but it stored v"
-              + written.version());
-    }
+    VersionBoundRecords.write(
+        core,
+        PREFIX + lease.id(),
+        encode(lease).getBytes(StandardCharsets.UTF_8),
+        expectedVersion,
+        v -> context(lease.id(), v),
+        "lease record " + lease.id());
   }
 
   private static EncryptionContext context(String id, long storeVersion) {
