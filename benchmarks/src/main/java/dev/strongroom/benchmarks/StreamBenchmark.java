@@ -32,8 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Streaming encryption and decryption of {@link #totalMiB} MiB written and read in 64 KiB calls:
  * ours ({@link Envelope#encryptingStream}, Cobblestone-256 in 16 KiB chunks) against raw JCA
- * AES-256-GCM sealing each 64 KiB call as one message with a reused {@link Cipher}. One operation
- * is one whole stream; bytes per second are ops/s × {@code totalMiB}.
+ * AES-256-GCM with a reused {@link Cipher}, sealing each 16 KiB chunk as one message ({@code
+ * jcaChunked}: the same chunk size as ours, the baseline of issue 18's target) or each 64 KiB call
+ * as one message ({@code jcaReused}: fewer, larger messages). One operation is one whole stream;
+ * bytes per second are ops/s × {@code totalMiB}.
  *
  * <p>Heap: the fork runs with a 64 MiB heap, smaller than the default 256 MiB stream, so a
  * completed run shows memory flat in the stream's size; the ciphertext to decrypt lives in a
@@ -52,9 +54,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class StreamBenchmark {
   private static final int CALL = 64 * 1024;
+  private static final int OUR_CHUNK = 16 * 1024; // Cobblestone-256's chunk (docs/FORMAT.md)
 
-  /** {@code strongroom} or {@code jcaReused}. */
-  @Param({"strongroom", "jcaReused"})
+  /** {@code strongroom}, {@code jcaChunked} or {@code jcaReused}. */
+  @Param({"strongroom", "jcaChunked", "jcaReused"})
   public String impl;
 
   /** Stream length in MiB. */
@@ -64,6 +67,7 @@ public class StreamBenchmark {
   private final byte[] chunk = Impls.randomBytes(CALL);
   private final byte[] buffer = new byte[CALL + 64];
   private final byte[] record = new byte[CALL + 16];
+  private int message; // plaintext bytes per JCA message: 16 KiB (jcaChunked) or 64 KiB
   private Envelope envelope;
   private SecretKey key;
   private Cipher cipher;
@@ -76,6 +80,7 @@ public class StreamBenchmark {
     envelope = Impls.envelope();
     key = Impls.aesKey();
     cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    message = impl.equals("jcaChunked") ? OUR_CHUNK : CALL;
     ciphertext = Files.createTempFile("strongroom-stream", ".bin");
     try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(ciphertext), CALL)) {
       encryptTo(file);
@@ -128,12 +133,14 @@ public class StreamBenchmark {
     }
     byte[] nonce = new byte[12];
     for (long i = 0; i < calls; i++) {
-      nextNonce(nonce);
-      cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-      cipher.updateAAD(Impls.CONTEXT_BYTES);
-      int n = cipher.doFinal(chunk, 0, CALL, buffer, 0);
-      sink.write(nonce);
-      sink.write(buffer, 0, n);
+      for (int off = 0; off < CALL; off += message) {
+        nextNonce(nonce);
+        cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+        cipher.updateAAD(Impls.CONTEXT_BYTES);
+        int n = cipher.doFinal(chunk, off, message, buffer, 0);
+        sink.write(nonce);
+        sink.write(buffer, 0, n);
+      }
     }
     sink.close();
   }
@@ -152,7 +159,7 @@ public class StreamBenchmark {
     long total = 0;
     byte[] nonce = new byte[12];
     while (file.readNBytes(nonce, 0, 12) == 12) {
-      int length = file.readNBytes(record, 0, record.length);
+      int length = file.readNBytes(record, 0, message + 16);
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, nonce));
       cipher.updateAAD(Impls.CONTEXT_BYTES);
       total += cipher.doFinal(record, 0, length, buffer, 0);

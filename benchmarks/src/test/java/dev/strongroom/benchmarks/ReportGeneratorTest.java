@@ -138,6 +138,57 @@ class ReportGeneratorTest {
     assertTrue(md.contains("not forced, 1 thread ≥ 10.0 k events/s | 25.0 k events/s | met |"), md);
   }
 
+  @Test
+  void markdown_issue18_streamsOverEqualChunksBestProviderAndAccpTarget() throws Exception {
+    String json =
+        "["
+            + result("StreamBenchmark.encrypt", "jcaChunked", 256, 1, 20.0)
+            + ","
+            + result("StreamBenchmark.encrypt", "jcaReused", 256, 1, 25.0)
+            + ","
+            + result("StreamBenchmark.encrypt", "strongroom", 256, 1, 18.0)
+            + ","
+            + result("EncryptBenchmark.encrypt", "jcaReused", 1024, 1, 1000.0)
+            + ","
+            + result("EncryptBenchmark.encrypt", "accpRaw", 1024, 1, 1200.0)
+            + ","
+            + result("EncryptBenchmark.encrypt", "strongroom", 1024, 1, 900.0)
+            + ","
+            + result("EncryptBenchmark.encrypt", "strongroomAccp", 1024, 1, 1100.0)
+            + ","
+            + result("EncryptBenchmark.encrypt", "jcaSliced", 1048576, 1, 4000.0)
+            + ","
+            + result("EncryptBenchmark.encrypt", "accpRaw", 1048576, 1, 5000.0)
+            + ","
+            + result("EncryptBenchmark.encrypt", "strongroom", 1048576, 1, 3000.0)
+            + ","
+            + result("EncryptBenchmark.encrypt", "strongroomJdk", 1048576, 1, 4600.0)
+            + ","
+            + result("DecryptBenchmark.decrypt", "jcaReused", 1024, 1, 1000.0)
+            + ","
+            + result("DecryptBenchmark.decrypt", "accpRaw", 1024, 1, 1050.0)
+            + "]";
+    ReportGenerator report =
+        new ReportGenerator(ReportGenerator.parse(new ObjectMapper().readTree(json)));
+    String md = report.markdown("test");
+
+    assertEquals(0.9, report.ratio("StreamBenchmark.encrypt", "strongroom", 256, 1).get(), 1e-9);
+    assertTrue(md.contains("## StreamBenchmark.encrypt, 1 thread (ratios to jcaChunked)"), md);
+    assertTrue(
+        md.contains("ours / jcaChunked (equal chunk size) over 256 B ≥ 0.95× | 0.90× | missed"),
+        md);
+    // the best of ours (SunJCE only, 4,600) over the better baseline (accpRaw, 5,000)
+    assertTrue(
+        md.contains("best of ours / max(jcaSliced, accpRaw) at 1 MiB ≥ 0.90× | 0.92× | met |"), md);
+    // accpRaw leads jcaReused by 20% at 1 KiB: the best of ours (ACCP, 1,100) must reach 1.05x
+    assertTrue(
+        md.contains(
+            "encrypt: best of ours / jcaReused at 1 KiB (accpRaw at 1.20×) ≥ 1.05× | 1.10× | met"),
+        md);
+    // accpRaw leads by 5% only on decrypt: no such target
+    assertTrue(!md.contains("decrypt: best of ours / jcaReused at 1 KiB"), md);
+  }
+
   private static String perMethod(String bench, double score) {
     return String.format(
         "{\"benchmark\":\"dev.strongroom.benchmarks.%s\",\"threads\":1,\"params\":{},"

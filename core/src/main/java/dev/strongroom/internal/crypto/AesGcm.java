@@ -387,33 +387,28 @@ public final class AesGcm {
 
   /*
    * Where ACCP 2.4.1 is faster than this class on SunJCE (one call up to 64 KiB, slices above;
-   * decryption above 64 KiB in two sliced passes). Measured 2026-12-04 on a 2-vCPU Xeon (AES-NI,
-   * VAES, AVX-512) shared with other builds (load average 4 to 12, so single numbers are noisy):
-   * Envelope encrypt/decrypt in JMH (benchmarks impl=strongroomJdk vs strongroomAccp, 1 fork,
-   * 2x1 s warm-up, 3x1 s), and ProviderProbe (median thread CPU time of AesGcm alone, providers
-   * alternating, -Xbatch). A size goes to ACCP only where both agree. ACCP / JDK speed:
+   * decryption above 64 KiB in two sliced passes). Measured 2026-12-05 on a quiet 2-vCPU Xeon
+   * (AES-NI, VAES, AVX-512; load average below 0.3, nothing else running): Envelope encrypt and
+   * decrypt in JMH, benchmarks impl=strongroomJdk vs strongroomAccp, 1 fork, 2x1 s warm-up, 3x1 s
+   * (benchmarks/README.md, "Provider choice"). ACCP / JDK throughput:
    *
-   *   JDK 17           1 KiB  4 KiB  16 KiB  64 KiB  256 KiB  1 MiB
-   *   decrypt JMH      1.09   -      1.32    1.44    1.85     1.83
-   *   decrypt CPU      1.02   1.33   1.74    1.98    3.49     3.18
-   *   encrypt JMH      1.07   -      0.75    0.60    0.52     1.50
-   *   encrypt CPU      1.14   1.42   1.79    1.99    2.10     2.09
+   *   JDK 17      64 B  256 B  1 KiB  4 KiB  16 KiB  64 KiB  256 KiB  1 MiB
+   *   encrypt     0.87  1.00   1.08   1.15   1.25    1.34    1.33     1.30
+   *   decrypt     0.85  0.66   1.08   1.06   1.35    1.47    2.05     1.82
    *   JDK 25
-   *   decrypt JMH      1.49   -      1.18    1.49    2.04     1.30
-   *   decrypt CPU      0.76   0.92   1.07    1.14    2.32     2.24
-   *   encrypt JMH      0.91   -      1.08    0.97    0.46     0.85
-   *   encrypt CPU      0.89   1.01   1.11    1.15    1.18     1.19
+   *   encrypt     0.77  0.92   0.97   0.90   1.01    1.06    1.05     1.03
+   *   decrypt     0.71  0.53   0.85   0.82   1.04    1.05    1.67     1.54
    *
-   * So: decryption from 4 KiB on JDK 17 and from 16 KiB on JDK 25; encryption stays on SunJCE
-   * (ACCP's end-to-end encryption lost at 16 to 256 KiB in JMH on both JDKs although its raw CPU
-   * time is lower; unresolved). JDKs other than 17 and 25 are not measured: SunJCE only. A quiet
-   * machine must confirm these (the 1 KiB cells especially); -Dstrongroom.crypto.provider fixes
-   * the provider meanwhile.
+   * So: on JDK 17 both directions from 1 KiB; on JDK 25 decryption from 64 KiB (where SunJCE's
+   * decryption turns into two sliced passes) and encryption stays on SunJCE (ACCP's lead of at
+   * most 6% there is within this run's noise). An earlier run on a loaded machine (load 4 to 12)
+   * had ACCP's encryption losing at 16 to 256 KiB; the quiet run does not repeat it. JDKs other than
+   * 17 and 25 are not measured: SunJCE only. -Dstrongroom.crypto.provider fixes the provider.
    */
   private static final int FEATURE = Runtime.version().feature();
-  private static final int ACCP_ENCRYPT_FROM = Integer.MAX_VALUE;
+  private static final int ACCP_ENCRYPT_FROM = FEATURE == 17 ? 1024 : Integer.MAX_VALUE;
   private static final int ACCP_DECRYPT_FROM =
-      FEATURE == 17 ? 4096 : FEATURE == 25 ? 16384 : Integer.MAX_VALUE;
+      FEATURE == 17 ? 1024 : FEATURE == 25 ? 64 * 1024 : Integer.MAX_VALUE;
 
   static GcmProvider fromProperty(String value) {
     if (value == null || value.isBlank() || value.equalsIgnoreCase("auto")) {

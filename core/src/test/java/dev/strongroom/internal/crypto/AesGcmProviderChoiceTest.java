@@ -20,9 +20,13 @@ class AesGcmProviderChoiceTest {
   void choice_followsTheMeasuredTableOfThisJdk() {
     boolean accp = ProvidersUnderTest.all().contains(GcmProvider.ACCP);
     int feature = Runtime.version().feature();
-    int decryptFrom = !accp ? -1 : feature == 17 ? 4096 : feature == 25 ? 16384 : -1;
-    for (int length : new int[] {0, 64, 1024, 4095, 4096, 16383, 16384, 1 << 20}) {
-      assertEquals(GcmProvider.JDK, AesGcm.providerFor(length, true), "encrypt " + length);
+    int encryptFrom = !accp ? -1 : feature == 17 ? 1024 : -1;
+    int decryptFrom = !accp ? -1 : feature == 17 ? 1024 : feature == 25 ? 65536 : -1;
+    for (int length : new int[] {0, 64, 1023, 1024, 4096, 65535, 65536, 1 << 20}) {
+      assertEquals(
+          encryptFrom >= 0 && length >= encryptFrom ? GcmProvider.ACCP : GcmProvider.JDK,
+          AesGcm.providerFor(length, true),
+          "encrypt " + length);
       GcmProvider expected =
           decryptFrom >= 0 && length >= decryptFrom ? GcmProvider.ACCP : GcmProvider.JDK;
       assertEquals(expected, AesGcm.providerFor(length, false), "decrypt " + length);
