@@ -39,7 +39,9 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  *    buffer is never the last chunk, so it is decrypted as chunk i and released; no look-ahead is
  *    needed. A short buffer is the last chunk: it must hold at least a tag and verify, and the
  *    source has already reported EOF, so nothing can trail it.
- * 3. Plaintext is only copied out of the verified-chunk buffer, never from a half-checked one.
+ * 3. Plaintext is released only from a verified chunk: copied out of the verified-chunk buffer, or,
+ *    when the caller's read has room for a whole chunk, opened straight into the caller's array by
+ *    AesGcm.decrypt, which leaves no plaintext there unless the tag verifies.
  * 4. Any integrity failure is sticky: this and every later read throws the generic
  *    InvalidCiphertextException; a clean EOF is only ever reported after a verified short chunk.
  * Memory is two chunk buffers per stream, whatever the length of the message.
@@ -203,8 +205,8 @@ public final class Cobblestone {
       return AesGcm.encrypt(key, nonce, 0, EMPTY, 0, 0, EMPTY, in, inOff, inLen, out, 0);
     }
 
-    int open(byte[] in, int inLen, byte[] out) throws AEADBadTagException {
-      return AesGcm.decrypt(key, nonce, 0, EMPTY, 0, 0, EMPTY, in, 0, inLen, out, 0);
+    int open(byte[] in, int inLen, byte[] out, int outOff) throws AEADBadTagException {
+      return AesGcm.decrypt(key, nonce, 0, EMPTY, 0, 0, EMPTY, in, 0, inLen, out, outOff);
     }
   }
 
@@ -346,6 +348,9 @@ public final class Cobblestone {
         ensureOpen();
         return 0;
       }
+      if (position == limit && len >= CHUNK_SIZE) {
+        return openInto(b, off); // a whole chunk fits: no copy through the chunk buffer
+      }
       if (!ensurePlaintext()) {
         return -1;
       }
@@ -375,6 +380,33 @@ public final class Cobblestone {
       source.close();
     }
 
+    /**
+     * Opens the next chunk straight into {@code out} at {@code outOff}, which has room for a whole
+     * chunk; the number of plaintext bytes, or -1 at the end of a verified message. Rule 3 holds:
+     * {@link AesGcm#decrypt} leaves no plaintext in {@code out} unless the chunk's tag verifies.
+     */
+    private int openInto(byte[] out, int outOff) throws IOException {
+      ensureOpen();
+      try {
+        while (!lastChunkRead) {
+          if (cipher == null) {
+            readHeader();
+          }
+          int n = openNextChunk(out, outOff);
+          if (n > 0) {
+            return n;
+          }
+        }
+        return -1;
+      } catch (InvalidCiphertextException e) {
+        corrupt = true;
+        throw e;
+      } catch (IOException e) {
+        ioFailure = e;
+        throw e;
+      }
+    }
+
     /** Makes verified plaintext available; false at the end of a verified message. */
     private boolean ensurePlaintext() throws IOException {
       ensureOpen();
@@ -386,7 +418,8 @@ public final class Cobblestone {
           if (cipher == null) {
             readHeader();
           }
-          openNextChunk();
+          limit = openNextChunk(plaintext, 0);
+          position = 0;
         }
         return position < limit;
       } catch (InvalidCiphertextException e) {
@@ -429,16 +462,18 @@ public final class Cobblestone {
       cipher = new ChunkCipher(derived);
     }
 
-    /** Reads a full chunk or, at the end of the source, the short final chunk, and opens it. */
-    private void openNextChunk() throws IOException {
+    /**
+     * Reads a full chunk or, at the end of the source, the short final chunk, and opens it into
+     * {@code out} at {@code outOff}; returns the number of plaintext bytes.
+     */
+    private int openNextChunk(byte[] out, int outOff) throws IOException {
       int n = source.readNBytes(ciphertext, 0, ENCRYPTED_CHUNK_SIZE);
       lastChunkRead = n < ENCRYPTED_CHUNK_SIZE;
       if (n < AesGcm.TAG_LENGTH || !cipher.nextNonce()) {
         throw new InvalidCiphertextException();
       }
       try {
-        limit = cipher.open(ciphertext, n, plaintext);
-        position = 0;
+        return cipher.open(ciphertext, n, out, outOff);
       } catch (AEADBadTagException e) {
         throw new InvalidCiphertextException(e);
       }

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strongroom.exception.InvalidCiphertextException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,6 +63,38 @@ class CobblestonePropertiesTest {
     tampered[at] ^= (byte) (1 << bit);
 
     s.assertFailsReleasingAtMost(tampered, s.key, s.context, verifiedBefore(at));
+  }
+
+  /**
+   * Reads with room for a whole chunk open it straight into the caller's array: a damaged chunk
+   * leaves none of its plaintext there, the failure sticks, and every chunk before it came out
+   * whole.
+   */
+  @Property(tries = 50)
+  void decrypt_wholeChunkReads_damagedChunk_leavesNoPlaintextInTheCallersArray(
+      @ForAll @IntRange(min = 1, max = 3) int fullChunks,
+      @ForAll @IntRange(max = CHUNK_SIZE - 1) int tail,
+      @ForAll @IntRange(min = 0, max = ENCRYPTED_CHUNK_SIZE - 1) int offsetInChunk,
+      @ForAll long seed)
+      throws IOException {
+    Sample s = new Sample(fullChunks * CHUNK_SIZE + tail, seed, CHUNK_SIZE);
+    byte[] tampered = s.ct.clone();
+    tampered[HEADER_LENGTH + (fullChunks - 1) * ENCRYPTED_CHUNK_SIZE + offsetInChunk] ^= 1;
+    byte[] buffer = new byte[CHUNK_SIZE + 7];
+    try (InputStream in =
+        Cobblestone.decryptingStream(new ByteArrayInputStream(tampered), s.key, s.context)) {
+      for (int c = 0; c < fullChunks - 1; c++) {
+        assertEquals(CHUNK_SIZE, in.read(buffer, 0, buffer.length));
+        assertArrayEquals(
+            Arrays.copyOfRange(s.message, c * CHUNK_SIZE, (c + 1) * CHUNK_SIZE),
+            Arrays.copyOf(buffer, CHUNK_SIZE));
+      }
+      Arrays.fill(buffer, (byte) 0);
+      assertThrows(InvalidCiphertextException.class, () -> in.read(buffer, 0, buffer.length));
+      assertArrayEquals(new byte[buffer.length], buffer, "plaintext of the damaged chunk");
+      assertThrows(InvalidCiphertextException.class, () -> in.read(buffer, 0, buffer.length));
+      assertThrows(InvalidCiphertextException.class, () -> in.read(buffer, 0, 1));
+    }
   }
 
   @Property(tries = TRIES)
