@@ -207,6 +207,8 @@ class ReportGeneratorTest {
             + perMethod("AuditedReadBenchmark.caffeine", 300_000_000.0)
             + ","
             + perMethod("AuditedReadBenchmark.strongroom", 10_000_000.0)
+            + ","
+            + perMethod("NonceBenchmark.strongroom", 20_000_000.0)
             + "]";
     ReportGenerator report =
         new ReportGenerator(ReportGenerator.parse(new ObjectMapper().readTree(json)));
@@ -217,6 +219,8 @@ class ReportGeneratorTest {
         10.0 / 300, report.ratio("AuditedReadBenchmark.read", "strongroom", 0, 1).get(), 1e-9);
     String md = report.markdown("test");
     assertTrue(md.contains("## SecretReadBenchmark.read, 1 thread (ratios to caffeine)"), md);
+    assertTrue(md.contains("## NonceBenchmark.next, 1 thread (absolute)"), md);
+    assertTrue(md.contains("| strongroom | 20.00 M |"), md);
     assertTrue(
         md.contains(
             "/ caffeine ≥ 0.100× (10.0× the cost) | 0.067× (15.0× the cost) | missed by 33% |"),
