@@ -26,7 +26,7 @@ import javax.crypto.spec.IvParameterSpec;
  * <p>Large messages on the JDK's provider are fed to the {@code Cipher} in {@link #SLICE_LENGTH}
  * slices ({@code update} calls, then {@code doFinal}): the same ciphertext, but SunJCE processes a
  * single call of 64 KiB or more in a split GCTR/GHASH loop that runs at ~85 MB/s until the JIT
- * compiles it, which large-message traffic alone may take seconds to do (docs/PERFORMANCE.md); a
+ * compiles it, which large-message traffic alone may take seconds to do (benchmarks/README.md); a
  * slice stays below that trigger. SunJCE buffers every {@code update} of a decryption until {@code
  * doFinal} and then runs it as one call, so large decryptions on the JDK's provider are done in two
  * sliced passes instead (see {@code decryptSliced}); same result, same checks.
