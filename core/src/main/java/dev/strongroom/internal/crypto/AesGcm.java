@@ -388,7 +388,7 @@ public final class AesGcm {
   /*
    * Where ACCP 2.4.1 is faster than this class on SunJCE (one call up to 64 KiB, slices above;
    * decryption above 64 KiB in two sliced passes). Measured 2026-12-05 on a quiet 2-vCPU Xeon
-   * (AES-NI, VAES, AVX-512; load average below 0.3, nothing else running): Envelope encrypt and
+   * (AES-NI, VAES, AVX-512; nothing else running on the machine): Envelope encrypt and
    * decrypt in JMH, benchmarks impl=strongroomJdk vs strongroomAccp, 1 fork, 2x1 s warm-up, 3x1 s
    * (benchmarks/README.md, "Provider choice"). ACCP / JDK throughput:
    *
