@@ -387,41 +387,35 @@ public final class Cobblestone {
      */
     private int openInto(byte[] out, int outOff) throws IOException {
       ensureOpen();
-      try {
-        while (!lastChunkRead) {
-          if (cipher == null) {
-            readHeader();
-          }
-          int n = openNextChunk(out, outOff);
-          if (n > 0) {
-            return n;
-          }
+      while (!lastChunkRead) {
+        int n = openNext(out, outOff);
+        if (n > 0) {
+          return n;
         }
-        return -1;
-      } catch (InvalidCiphertextException e) {
-        corrupt = true;
-        throw e;
-      } catch (IOException e) {
-        ioFailure = e;
-        throw e;
       }
+      return -1;
     }
 
     /** Makes verified plaintext available; false at the end of a verified message. */
     private boolean ensurePlaintext() throws IOException {
       ensureOpen();
-      if (position < limit) {
-        return true;
+      while (position == limit && !lastChunkRead) {
+        limit = openNext(plaintext, 0);
+        position = 0;
       }
+      return position < limit;
+    }
+
+    /**
+     * Reads the header if it is still unread, then opens the next chunk into {@code out} at {@code
+     * outOff}; a failure is remembered, so every later read fails too (rule 4).
+     */
+    private int openNext(byte[] out, int outOff) throws IOException {
       try {
-        while (position == limit && !lastChunkRead) {
-          if (cipher == null) {
-            readHeader();
-          }
-          limit = openNextChunk(plaintext, 0);
-          position = 0;
+        if (cipher == null) {
+          readHeader();
         }
-        return position < limit;
+        return openNextChunk(out, outOff);
       } catch (InvalidCiphertextException e) {
         corrupt = true;
         throw e;

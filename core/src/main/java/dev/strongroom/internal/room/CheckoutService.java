@@ -62,7 +62,7 @@ public final class CheckoutService implements Checkouts {
   private final AuditTrail audit;
   private final CheckoutPolicy policy;
   private final Map<String, SecretRotator> rotators = new ConcurrentHashMap<>();
-  private final AtomicBoolean sweeping = new AtomicBoolean();
+  private final AtomicBoolean sweepScheduled = new AtomicBoolean();
   private final ReentrantLock sweepLock = new ReentrantLock();
 
   private CheckoutService(RoomCore core) {
@@ -258,7 +258,7 @@ public final class CheckoutService implements Checkouts {
     String fullName = secretName(name);
     Objects.requireNonNull(rotator, "rotator");
     rotators.put(fullName, rotator);
-    if (sweeping.compareAndSet(false, true)) {
+    if (sweepScheduled.compareAndSet(false, true)) {
       long millis = SWEEP_EVERY.toMillis();
       core.scheduler()
           .scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
